@@ -1,0 +1,292 @@
+/// A POSIX-shell-like reading of a command line, good enough to judge what it would run.
+///
+/// It splits a command line into pipelines of simple commands, unquotes words (`'…'`, `"…"`,
+/// `\x`), collects redirections, variable references and the contents of command and process
+/// substitutions (`$(…)`, `` `…` ``, `<(…)`), which are parsed recursively by the caller.
+///
+/// It does not expand variables, globs, aliases or functions, and it does not execute anything.
+/// A reading that an attacker can make differ from bash's can only hide *structure* (which words
+/// form one command), so the judgments built on it also look at every word in the line.
+struct ShellSyntax: Sendable {
+    struct SimpleCommand: Sendable {
+        /// Unquoted words, redirections excluded.
+        var words: [String] = []
+        /// Targets of `>`, `>>`, `<`, `&>`, `2>` and friends.
+        var redirectTargets: [String] = []
+        /// Whether a redirection duplicated a descriptor (`>&`, `0>&1`).
+        var duplicatesDescriptor = false
+    }
+
+    /// Simple commands joined by `|`.
+    struct Pipeline: Sendable {
+        var commands: [SimpleCommand] = []
+    }
+
+    /// Pipelines joined by `;`, `&&`, `||`, `&` or newlines.
+    var pipelines: [Pipeline] = []
+    /// The contents of every `$(…)`, `` `…` ``, `<(…)` and `>(…)`.
+    var substitutions: [String] = []
+    /// Names in `$NAME` and `${NAME…}` references.
+    var variables: [String] = []
+
+    /// Every simple command, in order.
+    var commands: [SimpleCommand] { pipelines.flatMap(\.commands) }
+
+    init(_ line: String) {
+        var lexer = Lexer(scalars: Array(line.unicodeScalars))
+        lexer.run()
+        pipelines = lexer.pipelines.filter { !$0.commands.isEmpty }
+        substitutions = lexer.substitutions
+        variables = lexer.variables
+    }
+
+    private struct Lexer {
+        let scalars: [Unicode.Scalar]
+        var i = 0
+        var pipelines: [Pipeline] = []
+        var substitutions: [String] = []
+        var variables: [String] = []
+
+        var pipeline = Pipeline()
+        var command = SimpleCommand()
+        var word = String.UnicodeScalarView()
+        var inWord = false
+        var pendingRedirect = false
+
+        init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        mutating func run() {
+            while i < scalars.count {
+                let c = scalars[i]
+                switch c {
+                case " ", "\t":
+                    endWord()
+                    i += 1
+                case "\n", ";", "(", ")":
+                    endPipeline()
+                    i += 1
+                case "&":
+                    if peek(1) == ">" {  // &> file
+                        endWord()
+                        pendingRedirect = true
+                        i += peek(2) == ">" ? 3 : 2
+                    } else {
+                        endPipeline()
+                        i += peek(1) == "&" ? 2 : 1
+                    }
+                case "|":
+                    if peek(1) == "|" {
+                        endPipeline()
+                        i += 2
+                    } else {
+                        endCommand()
+                        i += peek(1) == "&" ? 2 : 1
+                    }
+                case ">", "<":
+                    if peek(1) == "(" {  // process substitution
+                        i += 2
+                        let body = balanced(close: ")")
+                        substitutions.append(body)
+                        appendLiteral("\(c)(\(body))")
+                        continue
+                    }
+                    // A word of digits right before is a descriptor number (2>, 0<).
+                    if inWord, String(word).allSatisfy(\.isNumber) {
+                        word.removeAll()
+                        inWord = false
+                    } else {
+                        endWord()
+                    }
+                    i += 1
+                    while i < scalars.count, scalars[i] == ">" || scalars[i] == "<" { i += 1 }
+                    if i < scalars.count, scalars[i] == "&" {
+                        command.duplicatesDescriptor = true
+                        i += 1
+                    }
+                    pendingRedirect = true
+                case "'":
+                    i += 1
+                    inWord = true
+                    while i < scalars.count, scalars[i] != "'" {
+                        word.append(scalars[i])
+                        i += 1
+                    }
+                    i += 1
+                case "\"":
+                    i += 1
+                    inWord = true
+                    doubleQuoted()
+                case "\\":
+                    if let next = peek(1) {
+                        if next != "\n" { appendLiteral(String(next)) }
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                case "`":
+                    i += 1
+                    let body = until("`")
+                    substitutions.append(body)
+                    appendLiteral("`\(body)`")
+                case "$":
+                    dollar()
+                case "#" where !inWord:
+                    while i < scalars.count, scalars[i] != "\n" { i += 1 }
+                default:
+                    word.append(c)
+                    inWord = true
+                    i += 1
+                }
+            }
+            endPipeline()
+        }
+
+        mutating func doubleQuoted() {
+            while i < scalars.count, scalars[i] != "\"" {
+                let c = scalars[i]
+                if c == "\\", let next = peek(1), "\"\\$`".unicodeScalars.contains(next) {
+                    word.append(next)
+                    i += 2
+                } else if c == "$" {
+                    dollar()
+                } else if c == "`" {
+                    i += 1
+                    let body = until("`")
+                    substitutions.append(body)
+                    appendLiteral("`\(body)`")
+                } else {
+                    word.append(c)
+                    i += 1
+                }
+            }
+            i += 1
+        }
+
+        /// `$(…)`, `$((…))`, `${NAME…}`, `$NAME`.
+        mutating func dollar() {
+            if peek(1) == "(" {
+                i += 2
+                let body = balanced(close: ")")
+                substitutions.append(body)
+                appendLiteral("$(\(body))")
+            } else if peek(1) == "{" {
+                i += 2
+                let body = until("}")
+                variables.append(String(body.unicodeScalars.prefix { $0.properties.isAlphabetic || $0 == "_" || ("0"..."9").contains($0) }))
+                appendLiteral("${\(body)}")
+            } else {
+                i += 1
+                var name = String.UnicodeScalarView()
+                while i < scalars.count, scalars[i].properties.isAlphabetic || scalars[i] == "_" || ("0"..."9").contains(scalars[i]) {
+                    name.append(scalars[i])
+                    i += 1
+                }
+                if !name.isEmpty { variables.append(String(name)) }
+                appendLiteral("$" + String(name))
+            }
+        }
+
+        /// Reads to the matching `close`, counting nested parentheses and skipping quotes.
+        mutating func balanced(close: Unicode.Scalar) -> String {
+            var depth = 1
+            var body = String.UnicodeScalarView()
+            var quote: Unicode.Scalar?
+            while i < scalars.count {
+                let c = scalars[i]
+                i += 1
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "'" || c == "\"" {
+                    quote = c
+                } else if c == "(" {
+                    depth += 1
+                } else if c == close {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                body.append(c)
+            }
+            return String(body)
+        }
+
+        mutating func until(_ end: Unicode.Scalar) -> String {
+            var body = String.UnicodeScalarView()
+            while i < scalars.count, scalars[i] != end {
+                body.append(scalars[i])
+                i += 1
+            }
+            i += 1
+            return String(body)
+        }
+
+        func peek(_ offset: Int) -> Unicode.Scalar? {
+            i + offset < scalars.count ? scalars[i + offset] : nil
+        }
+
+        mutating func appendLiteral(_ text: String) {
+            word.append(contentsOf: text.unicodeScalars)
+            inWord = true
+        }
+
+        mutating func endWord() {
+            guard inWord else { return }
+            if pendingRedirect {
+                command.redirectTargets.append(String(word))
+                pendingRedirect = false
+            } else {
+                command.words.append(String(word))
+            }
+            word.removeAll()
+            inWord = false
+        }
+
+        mutating func endCommand() {
+            endWord()
+            if !command.words.isEmpty || !command.redirectTargets.isEmpty { pipeline.commands.append(command) }
+            command = SimpleCommand()
+        }
+
+        mutating func endPipeline() {
+            endCommand()
+            if !pipeline.commands.isEmpty { pipelines.append(pipeline) }
+            pipeline = Pipeline()
+        }
+    }
+}
+
+extension ShellSyntax.SimpleCommand {
+    /// Wrappers that run the command named after them.
+    static let wrappers: Set<String> = ["sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "ionice", "timeout", "stdbuf", "busybox", "xargs", "setsid", "unbuffer", "chroot"]
+
+    /// The program this command runs (basename, lower-case) and the index of its word, skipping
+    /// variable assignments and wrappers such as `sudo` and `env`.
+    var program: (name: String, index: Int)? {
+        var index = 0
+        var afterWrapper = false
+        while index < words.count {
+            let word = words[index]
+            if word.contains("="), !word.hasPrefix("-"), word.first.map({ $0.isLetter || $0 == "_" }) == true {
+                index += 1
+                continue
+            }
+            if afterWrapper, word.hasPrefix("-") || word.allSatisfy({ $0.isNumber || $0 == "." || $0 == "s" || $0 == "m" }) {
+                index += 1
+                continue
+            }
+            let name = String(word.split(separator: "/").last ?? Substring(word)).lowercased()
+            if Self.wrappers.contains(name) {
+                afterWrapper = true
+                index += 1
+                continue
+            }
+            return (name, index)
+        }
+        return nil
+    }
+
+    /// The words after the program.
+    var arguments: ArraySlice<String> {
+        guard let program else { return [] }
+        return words[(program.index + 1)...]
+    }
+}

@@ -1,0 +1,53 @@
+/// What an argument probably is, judged from its key when the policy does not say.
+///
+/// Keys are compared after lower-casing and removing `_`, `-` and `.` (`base_url`, `baseUrl` and
+/// `base-url` are all `baseurl`). A hint only widens what is checked: a value under a `url` key is
+/// judged as a destination even without a scheme; prose under a `text` key still has its embedded
+/// URLs, secrets and hidden characters checked.
+enum ArgumentHints {
+    static let urlKeys: Set<String> = [
+        "url", "uri", "href", "link", "endpoint", "host", "hostname", "address", "addr", "ip", "ipaddress",
+        "domain", "webhook", "callback", "proxy", "baseurl", "website",
+    ]
+    static let urlSuffixes = ["url", "uri", "host", "endpoint", "hostname", "webhook"]
+
+    static let pathKeys: Set<String> = [
+        "path", "file", "filename", "filepath", "dir", "directory", "folder", "cwd", "root", "source", "src",
+        "dest", "destination", "paths", "files", "workdir", "workingdirectory", "location",
+    ]
+    static let pathSuffixes = ["path", "file", "dir", "directory", "folder", "filename", "paths", "files"]
+
+    static let commandKeys: Set<String> = ["command", "cmd", "script", "commandline", "shellcommand", "bash", "sh", "shell"]
+
+    static let argumentKeys: Set<String> = [
+        "branch", "ref", "rev", "revision", "commit", "tag", "repo", "repository", "package", "module", "packagename",
+        "branchname", "basebranch", "targetbranch", "sha", "refname",
+    ]
+
+    /// Tool names that are shells, normalized the same way as keys.
+    static let shellToolNames: Set<String> = [
+        "bash", "sh", "zsh", "shell", "runshell", "shellexec", "exec", "execcommand", "executecommand", "runcommand",
+        "runterminalcmd", "terminal", "runinterminal", "execute", "cmd", "powershell", "runshellcommand", "bashtool",
+        "shellcommand", "executeshell", "runbash", "terminalexec", "runcmd", "execshell", "command", "executebash",
+        "runscript", "execscript", "shelltool",
+    ]
+
+    static func normalize(_ key: String) -> String {
+        var out = ""
+        out.reserveCapacity(key.utf8.count)
+        for scalar in key.unicodeScalars where scalar != "_" && scalar != "-" && scalar != "." && scalar != " " {
+            out.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+        return out
+    }
+
+    /// The kind a key suggests, or `nil` for none.
+    static func kind(forKey key: String) -> Policy.ArgumentKind? {
+        let k = normalize(key)
+        if urlKeys.contains(k) || urlSuffixes.contains(where: { k.hasSuffix($0) }) { return .url }
+        if pathKeys.contains(k) || pathSuffixes.contains(where: { k.hasSuffix($0) }) { return .path }
+        if commandKeys.contains(k) { return .command }
+        if argumentKeys.contains(k) { return .argument }
+        return nil
+    }
+}

@@ -1,0 +1,264 @@
+/// Visits every key and every value of a tool call's arguments, at every depth, without recursion.
+///
+/// Arrays and objects go on an explicit stack, so no input can overflow the call stack. Strings
+/// that hold a JSON object or array are parsed (strictly, within the remaining budget) and walked
+/// as well. Work is bounded by ``DecisionEngine/Limits``; exceeding a bound is a finding
+/// (`args.too-deep`, `args.too-many-nodes`, `args.too-large`), so nothing goes unchecked.
+///
+/// JSON paths are built only when a finding needs one: each visited container records its parent
+/// and its key or index in an arena.
+struct ArgumentWalker {
+    let engine: DecisionEngine
+    let tool: ToolProfile
+
+    private enum Component {
+        case key(String)
+        case index(Int)
+        case embeddedJSON
+    }
+
+    private struct Frame {
+        var value: JSONValue
+        /// Arena index of this value's path.
+        var path: Int
+        /// The nearest object key above this value (arrays inherit their key).
+        var key: String?
+        var depth: Int
+        var embedding: Int
+    }
+
+    private var arena: [(parent: Int, component: Component)] = []
+    private var nodes = 0
+    private var scannedBytes = 0
+
+    init(engine: DecisionEngine, tool: ToolProfile) {
+        self.engine = engine
+        self.tool = tool
+    }
+
+    mutating func walk(_ root: JSONValue) -> Finding? {
+        var stack = [Frame(value: root, path: -1, key: nil, depth: 0, embedding: 0)]
+        while let frame = stack.popLast() {
+            nodes += 1
+            if nodes > engine.limits.maxNodes {
+                return Finding(rule: "args.too-many-nodes", reason: "arguments hold more than \(engine.limits.maxNodes) values", path: render(frame.path))
+            }
+            if frame.depth > engine.limits.maxDepth {
+                return Finding(rule: "args.too-deep", reason: "arguments nest deeper than \(engine.limits.maxDepth) levels", path: render(frame.path))
+            }
+            switch frame.value {
+            case .null, .bool, .number:
+                continue
+            case .string(let text):
+                if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
+            case .array(let elements):
+                // Push in reverse so elements are visited in order.
+                for (index, element) in elements.enumerated().reversed() {
+                    stack.append(Frame(value: element, path: child(frame.path, .index(index)), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding))
+                }
+            case .object(let members):
+                for member in members.reversed() {
+                    let path = child(frame.path, .key(member.key))
+                    if let finding = checkKey(member.key) {
+                        return located(finding, path)
+                    }
+                    stack.append(Frame(value: member.value, path: path, key: member.key, depth: frame.depth + 1, embedding: frame.embedding))
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Strings
+
+    /// Checks applied to every key: keys are attacker-controlled text too.
+    private mutating func checkKey(_ key: String) -> Finding? {
+        if let finding = spend(key) { return finding }
+        return checkText(key, kind: .text)
+    }
+
+    private mutating func check(string text: String, frame: Frame, stack: inout [Frame]) -> Finding? {
+        if let finding = spend(text) { return located(finding, frame.path) }
+
+        // A string holding a JSON document is walked as part of the arguments: its keys and
+        // values (with escapes decoded) get every check, and findings get precise paths.
+        if let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        {
+            let parserLimits = JSONParser.Limits(
+                maxBytes: Int.max, maxDepth: max(1, engine.limits.maxDepth - frame.depth),
+                maxNodes: max(1, engine.limits.maxNodes - nodes))
+            do {
+                let embedded = try JSONParser.parse(text, limits: parserLimits)
+                guard frame.embedding < engine.limits.maxEmbeddedJSON else {
+                    return located(Finding(rule: "args.too-deep", reason: "JSON documents are nested inside strings more than \(engine.limits.maxEmbeddedJSON) times"), frame.path)
+                }
+                stack.append(Frame(value: embedded, path: child(frame.path, .embeddedJSON), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding + 1))
+                return nil
+            } catch where error.isLimit {
+                let rule = if case .tooManyNodes = error.kind { "args.too-many-nodes" } else { "args.too-deep" }
+                return located(Finding(rule: rule, reason: "JSON inside this string exceeds the evaluation bounds (\(error))"), frame.path)
+            } catch {
+                // Not JSON: checked as text below.
+            }
+        }
+        if let finding = checkText(text, kind: kind(for: frame)) { return located(finding, frame.path) }
+        return nil
+    }
+
+    /// The kind a string value is judged as: declared by the policy, a shell tool's command line,
+    /// or suggested by its key.
+    private func kind(for frame: Frame) -> Policy.ArgumentKind? {
+        guard let key = frame.key else { return tool.isShell ? .command : nil }
+        if let declared = tool.argumentKinds[key] { return declared }
+        if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return declared }
+        if tool.isShell { return .command }
+        return ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }
+    }
+
+    /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
+    /// kind (`.host` from a URL-ish key, `.path` from a path-ish key) gives way for values that
+    /// are clearly prose (contain whitespace); a declared kind never does.
+    private func checkText(_ text: String, kind: Policy.ArgumentKind?) -> Finding? {
+        if let hidden = HiddenTextScanner.firstHidden(in: text) {
+            return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
+        }
+        if engine.policy.secretsEnabled, let secret = SecretScanner.firstSecret(in: text) {
+            return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
+        }
+        if !engine.blockedArgPatterns.isEmpty {
+            let lowered = text.lowercased()
+            if let pattern = engine.blockedArgPatterns.first(where: { lowered.contains($0) }) {
+                return Finding(rule: "policy.blocked-arg-pattern", reason: "value contains the blocked pattern \(quote(pattern))")
+            }
+        }
+        // URLs anywhere in the text are judged by their host.
+        for url in URLFinder.urls(in: text) {
+            let wholeValue = url.startIndex == text.startIndex && url.endIndex == text.endIndex
+            switch engine.egress.check(url: url, asWholeValue: wholeValue && (kind == .url || kind == .host)) {
+            case .finding(let finding): return finding
+            case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
+            case .clear: break
+            }
+        }
+        let isProse = text.utf8.contains { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        switch kind {
+        case .url?:
+            // Declared URL: the whole value must be a URL (or host) a client would reach safely.
+            if !text.contains("://") { return engine.egress.check(hostValue: Substring(text)) }
+            if isProse { return Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL") }
+            return nil  // judged above as a whole value
+        case .host?:
+            if isProse || text.isEmpty { return nil }
+            if text.contains("://") {
+                if case .finding(let finding) = engine.egress.check(url: Substring(text), asWholeValue: true) { return finding }
+                return nil
+            }
+            return engine.egress.check(hostValue: Substring(text))
+        case .path?:
+            if text.isEmpty || text.contains("://") || text.contains("\n") { return nil }
+            if text.hasPrefix("-") {
+                return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
+            }
+            return engine.paths.check(text)
+        case .command?:
+            return engine.commands.check(commandLine: text)
+        case .argument?:
+            return engine.commands.check(argument: text)
+        case .text?:
+            return nil
+        case nil:
+            if isProse || text.isEmpty { return nil }
+            if Self.looksLikePath(text) { return engine.paths.check(text) }
+            if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text)) }
+            return nil
+        }
+    }
+
+    /// A whole value that is a path although its key does not say so.
+    static func looksLikePath(_ text: String) -> Bool {
+        guard !text.contains("://") else { return false }
+        if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("\\")
+            || text.hasPrefix(".\\") || text.hasPrefix("..\\") || text == ".." || text.hasPrefix("%2e") || text.hasPrefix("%2E")
+        {
+            return true
+        }
+        let bytes = Array(text.utf8.prefix(3))
+        if bytes.count == 3, bytes[0].isASCIILetter, bytes[1] == UInt8(ascii: ":"), bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/") {
+            return true
+        }
+        return text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+    }
+
+    /// A whole value that is a destination although its key does not say so: a dotted-quad
+    /// IPv4, a bracketed IPv6, or `host:port` with an address, a dotted name or a local name.
+    static func looksLikeHostValue(_ text: String) -> Bool {
+        if IPAddress.parseDottedQuad(text) != nil { return true }
+        if text.hasPrefix("[") { return true }
+        guard let colon = text.lastIndex(of: ":"), text.index(after: colon) < text.endIndex else { return false }
+        let port = text[text.index(after: colon)...]
+        guard port.utf8.count <= 5, port.allSatisfy(\.isNumber) else { return false }
+        var host = text[..<colon]
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        let name = host.lowercased()
+        return host.contains(".") || name == "localhost" || name.hasSuffix(".localhost") || HostClassifier.metadataNames.contains(name)
+    }
+
+    // MARK: - Bounds and paths
+
+    private mutating func spend(_ text: String) -> Finding? {
+        scannedBytes += text.utf8.count
+        if scannedBytes > engine.limits.maxScanBytes {
+            return Finding(rule: "args.too-large", reason: "arguments hold more than \(engine.limits.maxScanBytes) bytes of text to scan")
+        }
+        return nil
+    }
+
+    private mutating func child(_ parent: Int, _ component: Component) -> Int {
+        arena.append((parent, component))
+        return arena.count - 1
+    }
+
+    private func located(_ finding: Finding, _ path: Int) -> Finding {
+        var finding = finding
+        if finding.path == nil { finding.path = render(path) }
+        return finding
+    }
+
+    /// `$.a.b[2]["odd key"](json).c`
+    private func render(_ index: Int) -> String {
+        var components: [Component] = []
+        var i = index
+        while i >= 0 {
+            components.append(arena[i].component)
+            i = arena[i].parent
+        }
+        var text = "$"
+        for component in components.reversed() {
+            switch component {
+            case .key(let key):
+                if let first = key.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
+                    key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "_" || ("0"..."9").contains($0) })
+                {
+                    text += "." + key
+                } else {
+                    text += "[" + JSONValue.quoted(key) + "]"
+                }
+            case .index(let n): text += "[\(n)]"
+            case .embeddedJSON: text += "(json)"
+            }
+        }
+        return text
+    }
+
+    /// Keys from the arguments root joined with `.`, arrays and embedded JSON transparent.
+    private func dottedPath(_ index: Int) -> String {
+        var keys: [String] = []
+        var i = index
+        while i >= 0 {
+            if case .key(let key) = arena[i].component { keys.append(key) }
+            i = arena[i].parent
+        }
+        return keys.reversed().joined(separator: ".")
+    }
+}

@@ -1,0 +1,122 @@
+internal import Foundation
+
+/// Judges destinations — URLs and hosts found in arguments — against a policy's egress rules.
+///
+/// The order is fixed: the policy's deny list, then cloud metadata (never exempt), then the
+/// private/special-purpose/local-name classes (unless the host is in `allow_internal`), then the
+/// allow list. When parsers could disagree about a URL's host, every reading is judged.
+///
+/// ```swift
+/// let guard = EgressGuard(policy.egress)
+/// guard.check(url: "http://2852039166/", asWholeValue: true)?.rule  // "ssrf.metadata"
+/// ```
+struct EgressGuard: Sendable {
+    let allowedSchemes: Set<String>
+    let denyPrivate: Bool
+    let allowHosts: [HostPattern]
+    let denyHosts: [HostPattern]
+    let allowInternal: [HostPattern]
+
+    init(_ egress: Policy.Egress) {
+        allowedSchemes = Set(egress.allowedSchemes)
+        denyPrivate = egress.denyPrivateAddresses
+        // Patterns were validated by the policy loader; an invalid one built in code is dropped
+        // from allow lists (fail closed) and cannot be dropped from the deny list silently.
+        allowHosts = egress.allowHosts.compactMap { try? HostPattern.parse($0).get() }
+        denyHosts = egress.denyHosts.map { (try? HostPattern.parse($0).get()) ?? HostPattern(kind: .glob("*"), port: nil) }
+        allowInternal = egress.allowInternal.compactMap { try? HostPattern.parse($0).get() }
+    }
+
+    /// What a URL check concluded besides a finding.
+    enum URLOutcome {
+        case finding(Finding)
+        /// A `file:` URL whose scheme the policy allows: its path must pass the path checks.
+        case filePath(String)
+        case clear
+    }
+
+    /// Checks a URL.
+    ///
+    /// - Parameter asWholeValue: the URL is the whole argument (or the argument is URL-valued):
+    ///   the scheme rule applies. URLs found inside prose are judged by host only.
+    func check(url text: Substring, asWholeValue: Bool) -> URLOutcome {
+        let url: URLReference
+        switch URLReference.parse(text) {
+        case .success(let parsed): url = parsed
+        case .failure(let error):
+            // A bracketed IPv6 literal with a zone id is invalid to WHATWG but curl reads it:
+            // judge what curl would reach before calling it unparsable.
+            if let zoned = Self.zonedIPv6Host(text), let finding = check(host: zoned, port: nil) {
+                return .finding(finding)
+            }
+            return .finding(Finding(rule: "ssrf.unparsable-url", reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
+        }
+        if asWholeValue, !allowedSchemes.contains(url.scheme) {
+            let allowed = allowedSchemes.sorted().joined(separator: ", ")
+            return .finding(Finding(rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
+        }
+        let port = url.port ?? Self.defaultPorts[url.scheme]
+        for host in [url.host].compactMap({ $0 }) + url.alternateHosts {
+            if let finding = check(host: host, port: port) { return .finding(finding) }
+        }
+        if url.scheme == "file", asWholeValue, let path = url.path { return .filePath(path) }
+        return .clear
+    }
+
+    /// Checks a value that names a host: `127.1`, `localhost:6379`, `[::1]:80`, `fe80::1%eth0`,
+    /// `user@host`, or a URL with or without a scheme.
+    func check(hostValue text: Substring) -> Finding? {
+        if text.contains("://") {
+            if case .finding(let finding) = check(url: text, asWholeValue: true) { return finding }
+            return nil
+        }
+        if case .success(let host) = Host.parse(text, allowZone: true) {
+            return check(host: host, port: nil)
+        }
+        if case .finding(let finding) = check(url: "http://" + text, asWholeValue: false) { return finding }
+        return nil
+    }
+
+    /// Judges one host.
+    func check(host: Host, port: Int?) -> Finding? {
+        if denyHosts.contains(where: { $0.matches(host, port: port) }) {
+            return Finding(rule: "ssrf.denied-host", reason: "destination \(host) is on the policy's deny list")
+        }
+        let kind = HostClassifier.classify(host)
+        if case .metadata(let why) = kind {
+            return Finding(rule: "ssrf.metadata", reason: "destination \(host) is a cloud metadata endpoint: \(why)")
+        }
+        if denyPrivate, !allowInternal.contains(where: { $0.matches(host, port: port) }) {
+            switch kind {
+            case .internalAddress(let why):
+                return Finding(rule: "ssrf.private-address", reason: "destination \(host) is an internal address: \(why)")
+            case .reserved(let why):
+                return Finding(rule: "ssrf.reserved-address", reason: "destination \(host) is not a global unicast address: \(why)")
+            case .localName(let why):
+                return Finding(rule: "ssrf.local-name", reason: "destination \(host) is a local name: \(why)")
+            case .global, .metadata:
+                break
+            }
+        }
+        if !allowHosts.isEmpty, !allowHosts.contains(where: { $0.matches(host, port: port) }) {
+            return Finding(rule: "ssrf.host-not-allowed", reason: "destination \(host) is not on the policy's allow list")
+        }
+        return nil
+    }
+
+    /// The address in `scheme://[v6%25zone]…`, zone dropped.
+    static func zonedIPv6Host(_ text: Substring) -> Host? {
+        guard let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return nil }
+        let inner = text[text.index(after: open)..<close].replacingOccurrences(of: "%25", with: "%")
+        guard inner.contains("%"), let address = IPAddress.parseIPv6(inner, allowZone: true) else { return nil }
+        return .ip(address)
+    }
+
+    static let defaultPorts = ["http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21]
+}
+
+/// A value quoted for a reason, shortened so reasons stay readable.
+func quote<S: StringProtocol>(_ text: S, limit: Int = 80) -> String {
+    let shown = text.count > limit ? text.prefix(limit) + "…" : Substring(text)
+    return JSONValue.quoted(String(shown))
+}

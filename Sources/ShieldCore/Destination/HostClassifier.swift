@@ -1,0 +1,97 @@
+/// Classifies a canonical ``Host``: addresses through ``AddressClassifier``, names against the
+/// metadata names, definitionally local names and wildcard-DNS services that answer with an
+/// address embedded in the name (`127.0.0.1.nip.io`, `lvh.me`).
+///
+/// It does not resolve names: a public-looking name that resolves to an internal address must be
+/// caught at connect time by whoever dials (the proxy's egress, the sandbox's network namespace).
+public enum HostClassifier {
+    /// What a host is, for egress purposes.
+    public enum Class: Sendable, Hashable {
+        case global
+        case metadata(String)
+        case internalAddress(String)
+        case reserved(String)
+        case localName(String)
+    }
+
+    static let metadataNames: Set<String> = [
+        "metadata.google.internal", "metadata.goog", "metadata", "instance-data",
+        "instance-data.ec2.internal", "metadata.tencentyun.com", "metadata.platformequinix.com",
+        "metadata.packet.net",
+    ]
+
+    /// Names that are local by definition (RFC 6761, RFC 6762, RFC 8375, ICANN's `.internal`) or by
+    /// widespread private use.
+    static let localSuffixes = [
+        "localhost", "local", "internal", "localdomain", "home.arpa", "intranet", "lan", "corp", "home", "svc",
+    ]
+
+    /// Public names whose DNS answers loopback for the name and every subdomain.
+    static let loopbackNames = ["localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "readme.localtest.me"]
+
+    /// Wildcard DNS services that answer with the address spelled in the name.
+    static let echoDomains = ["nip.io", "sslip.io", "xip.io", "traefik.me", "nip.direct"]
+
+    public static func classify(_ host: Host) -> Class {
+        switch host {
+        case .ip(let address):
+            return Class(AddressClassifier.classify(address))
+        case .name(let name):
+            return classify(name: name)
+        }
+    }
+
+    static func classify(name: String) -> Class {
+        if metadataNames.contains(name) { return .metadata("cloud metadata host name \"\(name)\"") }
+        guard name.contains(".") else {
+            return .localName("single-label name \"\(name)\" resolves on the local network")
+        }
+        if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
+        for suffix in localSuffixes where name == suffix || name.hasSuffix("." + suffix) {
+            return .localName("\"\(name)\" is a local name (.\(suffix))")
+        }
+        for suffix in loopbackNames where name == suffix || name.hasSuffix("." + suffix) {
+            return .localName("\"\(name)\" resolves to loopback (\(suffix))")
+        }
+        for suffix in echoDomains where name.hasSuffix("." + suffix) {
+            let label = name.dropLast(suffix.count + 1)
+            if let address = echoedAddress(label) {
+                switch AddressClassifier.classify(address) {
+                case .global: break
+                case .metadata(let why): return .metadata("\"\(name)\" resolves to \(address): \(why)")
+                case .internalAddress(let why), .reserved(let why):
+                    return .localName("\"\(name)\" resolves to \(address) (\(suffix) echoes the address in the name): \(why)")
+                }
+            }
+        }
+        return .global
+    }
+
+    /// The IPv4 address a wildcard-DNS name spells: `a.b.c.d`, `x-a-b-c-d`, or 8 hex digits, at the end.
+    static func echoedAddress(_ labels: Substring) -> IPAddress? {
+        let dotted = labels.split(separator: ".")
+        if dotted.count >= 4, let address = IPAddress.parseDottedQuad(dotted.suffix(4).joined(separator: ".")) {
+            return address
+        }
+        guard let last = dotted.last else { return nil }
+        let dashed = last.split(separator: "-")
+        if dashed.count >= 4, let address = IPAddress.parseDottedQuad(dashed.suffix(4).joined(separator: ".")) {
+            return address
+        }
+        if let hex = dashed.last, hex.count == 8, let value = UInt32(hex, radix: 16) {
+            return .v4(value)
+        }
+        return nil
+    }
+}
+
+extension HostClassifier.Class {
+    init(_ address: AddressClassifier.Class) {
+        switch address {
+        case .global: self = .global
+        case .metadata(let reason): self = .metadata(reason)
+        case .internalAddress(let reason): self = .internalAddress(reason)
+        case .reserved(let reason): self = .reserved(reason)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+internal import Foundation
+
+/// Judges path-valued arguments: containment in the policy's roots by whole segment, the
+/// credential and system file deny lists, and the encodings attackers use to hide a traversal.
+///
+/// A path is percent-decoded (repeatedly, at most ``maxDecodeRounds`` times), Unicode
+/// compatibility-normalized (fullwidth `．．／` is `../`), `\` is a separator, and relative paths
+/// resolve against the first root (or the working directory). It never "sanitizes" by deleting
+/// `../`: it normalizes and then judges the result.
+///
+/// With a ``EvaluationContext/resolveRealPath`` function the real path (symlinks resolved) is
+/// judged too, closing symlink escapes like CVE-2025-53109; without one the check is lexical.
+struct PathGuard: Sendable {
+    static let maxDecodeRounds = 4
+
+    /// Credential and system files no tool argument should name. `~` is the user's home.
+    static let builtinDeny = [
+        "**/.ssh", "**/.ssh/**", "**/.aws/**", "**/.gnupg/**", "**/.password-store/**",
+        "**/.kube/config", "**/.docker/config.json", "**/.config/gh/hosts.yml", "**/.config/gcloud/**",
+        "**/.azure/**", "**/.netrc", "**/_netrc", "**/.git-credentials", "**/.npmrc", "**/.pypirc",
+        "**/.vault-token", "**/.terraform.d/credentials.tfrc.json", "**/.env", "**/.env.local",
+        "**/.env.production", "**/.env.development", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519",
+        "**/.bash_history", "**/.zsh_history",
+        "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/passwd", "/etc/master.passwd", "/etc/sudoers",
+        "/etc/sudoers.d/**", "/etc/ssh/ssh_host_*", "/proc", "/proc/**", "/root", "/root/**",
+        "/var/run/secrets/**", "/run/secrets/**",
+        // MCP client configurations hold every server's credentials.
+        "**/claude_desktop_config.json", "**/.cursor/mcp.json", "**/.vscode/mcp.json",
+        "**/.codeium/windsurf/mcp_config.json", "**/.claude.json", "**/.config/claude/**",
+    ]
+
+    let roots: [[String]]
+    let deny: [PathGlob]
+    let home: [String]
+    let base: [String]
+    let resolveRealPath: (@Sendable (String) -> String?)?
+
+    init(_ filesystem: Policy.Filesystem, context: EvaluationContext) {
+        let home = Self.lexical(context.homeDirectory.split(separator: "/").map(String.init))
+        let cwd = Self.lexical(context.workingDirectory.split(separator: "/").map(String.init))
+        self.home = home
+        func absolute(_ text: String) -> [String] {
+            let parts = text.split(separator: "/").map(String.init)
+            if text.hasPrefix("~") { return Self.lexical(home + parts.dropFirst()) }
+            if text.hasPrefix("/") { return Self.lexical(parts) }
+            return Self.lexical(cwd + parts)
+        }
+        roots = filesystem.roots.map(absolute)
+        base = roots.first ?? cwd
+        let patterns = (filesystem.builtinDeny ? Self.builtinDeny : []) + filesystem.denyPaths
+        deny = patterns.map { pattern in
+            if pattern.hasPrefix("~") { return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/")) }
+            if pattern.hasPrefix("/") || pattern.hasPrefix("**") { return PathGlob(pattern) }
+            return PathGlob("**/" + pattern)
+        }
+        resolveRealPath = context.resolveRealPath
+    }
+
+    /// Judges one path.
+    func check(_ raw: String) -> Finding? {
+        let normalized: Normalized
+        switch normalize(raw) {
+        case .failure(let finding): return finding
+        case .success(let value): normalized = value
+        }
+        if normalized.climbsAboveBase {
+            return Finding(rule: "path.traversal", reason: "relative path \(quote(raw)) climbs above its base directory")
+        }
+        if let finding = judge(normalized.segments, raw: raw) { return finding }
+        if let resolveRealPath, let real = resolveRealPath("/" + normalized.segments.joined(separator: "/")) {
+            let realSegments = Self.lexical(real.split(separator: "/").map(String.init))
+            if realSegments != normalized.segments, let finding = judge(realSegments, raw: raw) {
+                return Finding(rule: finding.rule, reason: finding.reason + " (after resolving symbolic links to \(quote(real)))")
+            }
+        }
+        return nil
+    }
+
+    /// Judges only the deny lists: for paths found inside shell commands, where containment in
+    /// the roots is not required (`ls /usr/bin` is fine) but credential files are still refused.
+    func deniedFile(_ raw: String) -> Finding? {
+        guard case .success(let normalized) = normalize(raw) else { return nil }
+        let segments = normalized.segments.map { Substring($0) }
+        guard let glob = deny.first(where: { $0.matches(segments) }) else { return nil }
+        let shown = "/" + normalized.segments.joined(separator: "/")
+        return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
+    }
+
+    private func judge(_ segments: [String], raw: String) -> Finding? {
+        let shown = "/" + segments.joined(separator: "/")
+        let asSubstrings = segments.map { Substring($0) }
+        if let glob = deny.first(where: { $0.matches(asSubstrings) }) {
+            return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
+        }
+        if !roots.isEmpty, !roots.contains(where: { segments.starts(with: $0) }) {
+            let allowed = roots.map { "/" + $0.joined(separator: "/") }.joined(separator: ", ")
+            return Finding(rule: "path.outside-root", reason: "path \(quote(raw)) resolves to \(quote(shown)), outside the allowed roots (\(allowed))")
+        }
+        return nil
+    }
+
+    struct Normalized {
+        var segments: [String]
+        var climbsAboveBase: Bool
+    }
+
+    func normalize(_ raw: String) -> Result<Normalized, Finding> {
+        var text = raw
+        if text.lowercased().hasPrefix("file:") {
+            text = String(text.dropFirst(5))
+            if text.hasPrefix("//") { text = String(text.dropFirst(2)) }
+        }
+        // Percent-decoding, bounded.
+        var rounds = 0
+        while Self.hasPercentEscape(text) {
+            guard rounds < Self.maxDecodeRounds else {
+                return .failure(Finding(rule: "path.encoding", reason: "path \(quote(raw)) is still percent-encoded after \(Self.maxDecodeRounds) rounds of decoding"))
+            }
+            guard let decoded = Self.percentDecode(text) else {
+                return .failure(Finding(rule: "path.encoding", reason: "path \(quote(raw)) decodes to invalid UTF-8"))
+            }
+            text = decoded
+            rounds += 1
+        }
+        if text.utf8.contains(0) {
+            return .failure(Finding(rule: "path.nul-byte", reason: "path \(quote(raw)) contains a NUL byte, which truncates it in C APIs"))
+        }
+        if !text.utf8.allSatisfy({ $0 < 0x80 }) {
+            text = text.precomposedStringWithCompatibilityMapping
+        }
+        text = text.replacingOccurrences(of: "\\", with: "/")
+        if text.hasPrefix("//") {
+            return .failure(Finding(rule: "path.unc", reason: "path \(quote(raw)) is a UNC or network path"))
+        }
+        let utf8 = Array(text.utf8.prefix(3))
+        if utf8.count >= 2, utf8[0].isASCIILetter, utf8[1] == UInt8(ascii: ":") {
+            return .failure(Finding(rule: "path.drive", reason: "path \(quote(raw)) names a Windows drive"))
+        }
+
+        var parts = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var start: [String]
+        if text.hasPrefix("/") {
+            start = []
+        } else if let first = parts.first, first.hasPrefix("~") {
+            let user = first.dropFirst()
+            start = user.isEmpty ? home : (user == "root" ? ["root"] : ["home", String(user)])
+            parts.removeFirst()
+        } else {
+            start = base
+        }
+        for part in parts where part.count >= 3 && part.allSatisfy({ $0 == "." }) {
+            return .failure(Finding(rule: "path.dot-segment", reason: "path \(quote(raw)) has the segment \(quote(part)), which some systems treat as a parent directory"))
+        }
+        // Does the path, relative to where it starts, climb above that start?
+        var depth = 0
+        var climbs = false
+        for part in parts {
+            if part == ".." {
+                depth -= 1
+                if depth < 0 { climbs = true }
+            } else if part != "." {
+                depth += 1
+            }
+        }
+        let isRelative = !text.hasPrefix("/") && !text.hasPrefix("~")
+        return .success(Normalized(segments: Self.lexical(start + parts), climbsAboveBase: isRelative && climbs))
+    }
+
+    /// Removes `.` and resolves `..` lexically; `..` at the root stays at the root.
+    static func lexical(_ parts: [String]) -> [String] {
+        var out: [String] = []
+        for part in parts {
+            switch part {
+            case "", ".": continue
+            case "..": if !out.isEmpty { out.removeLast() }
+            default: out.append(part)
+            }
+        }
+        return out
+    }
+
+    static func hasPercentEscape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 3 else { return false }
+        for i in 0..<(bytes.count - 2) where bytes[i] == UInt8(ascii: "%") && bytes[i + 1].isHexDigit && bytes[i + 2].isHexDigit {
+            return true
+        }
+        return false
+    }
+
+    static func percentDecode(_ text: String) -> String? {
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let h = bytes[i + 1].hexValue, let l = bytes[i + 2].hexValue {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,52 @@
+extension Policy {
+    /// The policy with every default made explicit, as YAML the loader accepts.
+    ///
+    /// `mcp-shield policy show` prints this, so what a policy means is visible, not only what its
+    /// file says.
+    public var effectiveYAML: String {
+        func list(_ values: [String]) -> String {
+            "[" + values.map { JSONValue.quoted($0) }.joined(separator: ", ") + "]"
+        }
+        var lines = ["# effective policy \"\(name)\""]
+        if let description { lines.append("description: \(JSONValue.quoted(description))") }
+        lines += [
+            "allowed_tools: \(list(allowedTools))",
+            "blocked_tool_patterns: \(list(blockedToolPatterns))",
+            "blocked_arg_patterns: \(list(blockedArgPatterns))",
+            "block_network: \(sandbox.blockNetwork)",
+            "block_env_access: \(sandbox.blockEnvAccess)",
+            "max_memory_mb: \(sandbox.maxMemoryMB)",
+            "execution_timeout_seconds: \(sandbox.executionTimeoutSeconds)",
+            "egress:",
+            "  allowed_schemes: \(list(egress.allowedSchemes))",
+            "  deny_private_addresses: \(egress.denyPrivateAddresses)",
+            "  allow_hosts: \(list(egress.allowHosts))",
+            "  deny_hosts: \(list(egress.denyHosts))",
+            "  allow_internal: \(list(egress.allowInternal))",
+            "filesystem:",
+            "  roots: \(list(filesystem.roots))",
+            "  deny_paths: \(list(filesystem.denyPaths))",
+            "  builtin_deny: \(filesystem.builtinDeny)",
+            "secrets:",
+            "  enabled: \(secretsEnabled)",
+            "commands:",
+            "  shell_tools: \(list(shellTools))",
+        ]
+        if toolRules.isEmpty {
+            lines.append("tools: {}")
+        } else {
+            lines.append("tools:")
+            for rule in toolRules {
+                lines.append("  \(JSONValue.quoted(rule.toolPattern)):")
+                if let shell = rule.shell { lines.append("    shell: \(shell)") }
+                if !rule.arguments.isEmpty {
+                    lines.append("    arguments:")
+                    for (key, kind) in rule.arguments.sorted(by: { $0.key < $1.key }) {
+                        lines.append("      \(JSONValue.quoted(key)): \(kind.rawValue)")
+                    }
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

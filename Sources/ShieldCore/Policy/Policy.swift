@@ -1,0 +1,139 @@
+/// A validated security policy: which tools may be called and what their arguments may reach.
+///
+/// Policies are written in YAML (see ``PolicyLoader`` and the README's policy reference). The
+/// original mcp-shield keys keep their meaning; everything else is an extension with a safe
+/// default. A `Policy` value is always valid: the loader refuses unknown keys and bad values.
+///
+/// `Policy` describes; it does not decide. ``DecisionEngine`` compiles a policy once and evaluates
+/// calls against it.
+public struct Policy: Sendable, Hashable {
+    /// The policy's name (its file name without `.yaml`), or a file path for `--policy-file`.
+    public var name: String
+    /// Free text for people.
+    public var description: String?
+
+    /// Tools that may be called: exact names or globs, case-sensitive. Empty allows nothing.
+    public var allowedTools: [String]
+    /// Tools that may never be called, even when allowed: case-insensitive, a glob when the
+    /// pattern holds `*`, `?` or `[`, else a substring (the original's meaning).
+    public var blockedToolPatterns: [String]
+    /// Case-insensitive literal strings that no argument key or string value may contain.
+    public var blockedArgPatterns: [String]
+
+    public var egress: Egress
+    public var filesystem: Filesystem
+    /// Whether credential-shaped values in arguments are blocked.
+    public var secretsEnabled: Bool
+    /// Extra tool-name globs treated as shells (besides the built-in synonyms).
+    public var shellTools: [String]
+    /// Per-tool argument semantics, where heuristics are not enough.
+    public var toolRules: [ToolRule]
+    /// How a server launched under this policy is confined (applied by the sandbox layer).
+    public var sandbox: SandboxSettings
+
+    public init(
+        name: String,
+        description: String? = nil,
+        allowedTools: [String] = [],
+        blockedToolPatterns: [String] = [],
+        blockedArgPatterns: [String] = [],
+        egress: Egress = Egress(),
+        filesystem: Filesystem = Filesystem(),
+        secretsEnabled: Bool = true,
+        shellTools: [String] = [],
+        toolRules: [ToolRule] = [],
+        sandbox: SandboxSettings = SandboxSettings()
+    ) {
+        self.name = name
+        self.description = description
+        self.allowedTools = allowedTools
+        self.blockedToolPatterns = blockedToolPatterns
+        self.blockedArgPatterns = blockedArgPatterns
+        self.egress = egress
+        self.filesystem = filesystem
+        self.secretsEnabled = secretsEnabled
+        self.shellTools = shellTools
+        self.toolRules = toolRules
+        self.sandbox = sandbox
+    }
+}
+
+extension Policy {
+    /// Where tool arguments may send traffic.
+    public struct Egress: Sendable, Hashable {
+        /// URL schemes allowed in URL-valued arguments, lower-case.
+        public var allowedSchemes: [String] = ["http", "https", "ws", "wss"]
+        /// Deny loopback, private, link-local and other non-global addresses and local names.
+        public var denyPrivateAddresses = true
+        /// When non-empty, only these hosts may be reached: host globs, IP addresses or CIDR blocks,
+        /// each optionally with `:port`.
+        public var allowHosts: [String] = []
+        /// Hosts that may never be reached (same forms as ``allowHosts``).
+        public var denyHosts: [String] = []
+        /// Internal hosts exempted from ``denyPrivateAddresses`` (same forms). Cloud metadata
+        /// endpoints are never exempt.
+        public var allowInternal: [String] = []
+
+        public init() {}
+    }
+
+    /// Where path arguments may point.
+    public struct Filesystem: Sendable, Hashable {
+        /// Directories that path arguments must stay inside: absolute, `~/…`, or relative to the
+        /// working directory. Relative path arguments resolve against the first root. Empty: no
+        /// containment check (the deny lists and traversal check still apply).
+        public var roots: [String] = []
+        /// Extra path globs that are always denied.
+        public var denyPaths: [String] = []
+        /// Whether the built-in credential and system file deny list applies.
+        public var builtinDeny = true
+
+        public init() {}
+    }
+
+    /// What a per-tool rule says an argument is.
+    public enum ArgumentKind: String, Sendable, Hashable, CaseIterable {
+        /// A URL or host the tool will contact.
+        case url
+        /// A host name or address, optionally with a port.
+        case host
+        /// A filesystem path.
+        case path
+        /// A shell command line.
+        case command
+        /// A value that ends up in a program's argv: no options, no shell metacharacters.
+        case argument
+        /// Prose: only secrets, hidden Unicode, embedded URLs and blocked patterns are checked.
+        case text
+    }
+
+    /// Semantics for the tools whose name matches ``toolPattern``.
+    public struct ToolRule: Sendable, Hashable {
+        /// A tool-name glob (case-sensitive).
+        public var toolPattern: String
+        /// Whether the tool is a shell: its string arguments are command lines.
+        public var shell: Bool?
+        /// Argument key (or dotted path from the arguments object) → kind.
+        public var arguments: [String: ArgumentKind]
+
+        public init(toolPattern: String, shell: Bool? = nil, arguments: [String: ArgumentKind] = [:]) {
+            self.toolPattern = toolPattern
+            self.shell = shell
+            self.arguments = arguments
+        }
+    }
+
+    /// Confinement settings read by the sandbox layer; the decision core only validates them.
+    public struct SandboxSettings: Sendable, Hashable {
+        /// The original `block_network`: run the server with no network.
+        public var blockNetwork = false
+        /// The original `block_env_access`: run the server with an empty environment.
+        public var blockEnvAccess = true
+        /// The original `max_memory_mb`.
+        public var maxMemoryMB = 512
+        /// The original `execution_timeout_seconds`.
+        public var executionTimeoutSeconds = 30
+
+        public init() {}
+    }
+}

@@ -1,0 +1,291 @@
+internal import Foundation
+
+/// Finds live-shaped credentials in text, gitleaks-style: a distinctive shape (prefix, alphabet,
+/// length), keyword gating where the shape alone is not distinctive (AWS secret keys), an entropy
+/// floor, and an allowance for documented placeholders (`AKIAIOSFODNN7EXAMPLE`).
+///
+/// One pass over the UTF-8 bytes; a candidate is only examined at a byte that can start a known
+/// prefix, so prose scans at memory speed.
+///
+/// Not secrets: git SHAs, UUIDs, content hashes, public keys and certificates, placeholders.
+///
+/// ```swift
+/// SecretScanner.firstSecret(in: "token ghp_...")?.kind  // "github-token"
+/// ```
+enum SecretScanner {
+    struct Match: Sendable, Hashable {
+        /// The rule suffix: `secret.<kind>`.
+        var kind: String
+        var label: String
+        /// The first characters of the match, safe to show.
+        var preview: String
+    }
+
+    /// A prefix-anchored shape: `prefix` followed by `minimum...maximum` bytes of `alphabet`.
+    struct Shape: Sendable {
+        var prefix: [UInt8]
+        var kind: String
+        var label: String
+        var alphabet: Alphabet
+        var minimum: Int
+        var maximum: Int
+        var minimumEntropy: Double
+        /// An infix the body must contain (OpenAI's legacy `T3BlbkFJ`), if any.
+        var infix: [UInt8]? = nil
+    }
+
+    enum Alphabet: Sendable {
+        case alphanumeric, base62Underscore, urlSafe, upperBase32, slackBody
+
+        func contains(_ b: UInt8) -> Bool {
+            let alnum = b.isASCIILetter || b &- 48 < 10
+            switch self {
+            case .alphanumeric: return alnum
+            case .base62Underscore: return alnum || b == UInt8(ascii: "_")
+            case .urlSafe: return alnum || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+            case .upperBase32: return (b &- UInt8(ascii: "A") < 26) || (b &- UInt8(ascii: "2") < 6)
+            case .slackBody: return alnum || b == UInt8(ascii: "-")
+            }
+        }
+    }
+
+    static let shapes: [Shape] = [
+        Shape(prefix: Array("AKIA".utf8), kind: "aws-access-key", label: "AWS access key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
+        Shape(prefix: Array("ASIA".utf8), kind: "aws-access-key", label: "AWS temporary access key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
+        Shape(prefix: Array("ABIA".utf8), kind: "aws-access-key", label: "AWS STS key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
+        Shape(prefix: Array("ACCA".utf8), kind: "aws-access-key", label: "AWS context key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
+        Shape(prefix: Array("AIza".utf8), kind: "google-api-key", label: "Google API key", alphabet: .urlSafe, minimum: 35, maximum: 35, minimumEntropy: 3.5),
+        Shape(prefix: Array("ghp_".utf8), kind: "github-token", label: "GitHub personal access token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
+        Shape(prefix: Array("gho_".utf8), kind: "github-token", label: "GitHub OAuth token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
+        Shape(prefix: Array("ghu_".utf8), kind: "github-token", label: "GitHub user-to-server token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
+        Shape(prefix: Array("ghs_".utf8), kind: "github-token", label: "GitHub server-to-server token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
+        Shape(prefix: Array("ghr_".utf8), kind: "github-token", label: "GitHub refresh token", alphabet: .alphanumeric, minimum: 36, maximum: 80, minimumEntropy: 3.5),
+        Shape(prefix: Array("github_pat_".utf8), kind: "github-token", label: "GitHub fine-grained token", alphabet: .base62Underscore, minimum: 70, maximum: 100, minimumEntropy: 3.5),
+        Shape(prefix: Array("glpat-".utf8), kind: "gitlab-token", label: "GitLab personal access token", alphabet: .urlSafe, minimum: 20, maximum: 64, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxb-".utf8), kind: "slack-token", label: "Slack bot token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxp-".utf8), kind: "slack-token", label: "Slack user token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxa-".utf8), kind: "slack-token", label: "Slack app token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxr-".utf8), kind: "slack-token", label: "Slack refresh token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxs-".utf8), kind: "slack-token", label: "Slack session token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("xoxe-".utf8), kind: "slack-token", label: "Slack rotating token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("sk_live_".utf8), kind: "stripe-key", label: "Stripe live secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
+        Shape(prefix: Array("rk_live_".utf8), kind: "stripe-key", label: "Stripe live restricted key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
+        Shape(prefix: Array("sk_test_".utf8), kind: "stripe-key", label: "Stripe test secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
+        Shape(prefix: Array("rk_test_".utf8), kind: "stripe-key", label: "Stripe test restricted key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
+        Shape(prefix: Array("sk-ant-".utf8), kind: "anthropic-key", label: "Anthropic API key", alphabet: .urlSafe, minimum: 80, maximum: 200, minimumEntropy: 3.5),
+        Shape(prefix: Array("sk-proj-".utf8), kind: "openai-key", label: "OpenAI project key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
+        Shape(prefix: Array("sk-svcacct-".utf8), kind: "openai-key", label: "OpenAI service-account key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
+        Shape(prefix: Array("sk-admin-".utf8), kind: "openai-key", label: "OpenAI admin key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
+        Shape(prefix: Array("sk-".utf8), kind: "openai-key", label: "OpenAI API key", alphabet: .alphanumeric, minimum: 48, maximum: 48, minimumEntropy: 3.5, infix: Array("T3BlbkFJ".utf8)),
+        Shape(prefix: Array("npm_".utf8), kind: "npm-token", label: "npm access token", alphabet: .alphanumeric, minimum: 36, maximum: 36, minimumEntropy: 3.0),
+    ]
+
+    /// Shapes indexed by their first byte.
+    static let shapesByFirstByte: [[Shape]] = {
+        var table = [[Shape]](repeating: [], count: 256)
+        for shape in shapes { table[Int(shape.prefix[0])].append(shape) }
+        return table
+    }()
+
+    /// The first credential in `text`, or `nil`.
+    static func firstSecret(in text: String) -> Match? {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { firstSecret(in: $0) } ?? nil
+    }
+
+    static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>) -> Match? {
+        let count = bytes.count
+        var i = 0
+        var base64RunStart = 0
+        while i < count {
+            let byte = bytes[i]
+            if !isBase64Byte(byte) {
+                if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i) { return match }
+                base64RunStart = i + 1
+            }
+            let candidates = shapesByFirstByte[Int(byte)]
+            if !candidates.isEmpty, i == 0 || !isWordByte(bytes[i - 1]) {
+                for shape in candidates {
+                    if let match = match(shape, bytes, at: i) { return match }
+                }
+            }
+            switch byte {
+            case UInt8(ascii: "-"):
+                if let match = privateKey(bytes, at: i) { return match }
+            case UInt8(ascii: "e"):
+                if let match = jwt(bytes, at: i) { return match }
+            case UInt8(ascii: "h"):
+                if let match = slackWebhook(bytes, at: i) { return match }
+            default:
+                break
+            }
+            i += 1
+        }
+        if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count) { return match }
+        return nil
+    }
+
+    // MARK: - Shapes
+
+    static func match(_ shape: Shape, _ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        guard hasPrefix(bytes, shape.prefix, at: start) else { return nil }
+        let bodyStart = start + shape.prefix.count
+        var end = bodyStart
+        while end < bytes.count, end - bodyStart <= shape.maximum, shape.alphabet.contains(bytes[end]) { end += 1 }
+        let length = end - bodyStart
+        guard length >= shape.minimum, length <= shape.maximum else { return nil }
+        if end < bytes.count, isWordByte(bytes[end]) { return nil }
+        let body = UnsafeBufferPointer(rebasing: bytes[bodyStart..<end])
+        if let infix = shape.infix, !contains(body, infix) { return nil }
+        guard entropy(body) >= shape.minimumEntropy, !isPlaceholder(body) else { return nil }
+        return Match(kind: shape.kind, label: shape.label, preview: preview(bytes, start, end))
+    }
+
+    /// `-----BEGIN … PRIVATE KEY-----` followed by a key body.
+    static func privateKey(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        let begin = Array("-----BEGIN ".utf8)
+        guard hasPrefix(bytes, begin, at: start) else { return nil }
+        var end = start + begin.count
+        let labelLimit = min(bytes.count, end + 40)
+        while end < labelLimit, bytes[end] != UInt8(ascii: "-") { end += 1 }
+        let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + begin.count)..<end]), as: UTF8.self)
+        guard label.hasSuffix("PRIVATE KEY") || label.hasSuffix("PRIVATE KEY BLOCK"), hasPrefix(bytes, Array("-----".utf8), at: end)
+        else { return nil }
+        // A key body: at least 40 base64 characters soon after the header (escaped newlines allowed).
+        var body = 0
+        var j = end + 5
+        let limit = min(bytes.count, j + 400)
+        while j < limit, body < 40 {
+            let b = bytes[j]
+            if isBase64Byte(b) { body += 1 } else if b == UInt8(ascii: "-") { break }
+            j += 1
+        }
+        guard body >= 40 else { return nil }
+        return Match(kind: "private-key", label: "\(label.lowercased())", preview: "-----BEGIN \(label)-----")
+    }
+
+    /// A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`).
+    static func jwt(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        guard hasPrefix(bytes, Array("eyJ".utf8), at: start), start == 0 || !isWordByte(bytes[start - 1]) else { return nil }
+        var j = start
+        var parts: [Int] = []
+        var partStart = j
+        while j <= bytes.count {
+            let b = j < bytes.count ? bytes[j] : 0
+            if Alphabet.urlSafe.contains(b) {
+                j += 1
+                continue
+            }
+            parts.append(j - partStart)
+            if b == UInt8(ascii: "."), parts.count < 3 {
+                j += 1
+                partStart = j
+                continue
+            }
+            break
+        }
+        guard parts.count == 3, parts[0] >= 10, parts[1] >= 10, parts[2] >= 16,
+            hasPrefix(bytes, Array("eyJ".utf8), at: start + parts[0] + 1)
+        else { return nil }
+        return Match(kind: "jwt", label: "JSON Web Token", preview: preview(bytes, start, j))
+    }
+
+    /// `hooks.slack.com/services/T…/B…/…`.
+    static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        let prefix = Array("hooks.slack.com/services/".utf8)
+        guard hasPrefix(bytes, prefix, at: start) else { return nil }
+        var j = start + prefix.count
+        var parts: [Int] = []
+        var partStart = j
+        while j <= bytes.count {
+            let b = j < bytes.count ? bytes[j] : 0
+            if Alphabet.base62Underscore.contains(b) {
+                j += 1
+                continue
+            }
+            parts.append(j - partStart)
+            if b == UInt8(ascii: "/"), parts.count < 3 {
+                j += 1
+                partStart = j
+                continue
+            }
+            break
+        }
+        guard parts.count == 3, parts[0] >= 8, parts[1] >= 8, parts[2] >= 20 else { return nil }
+        let secret = UnsafeBufferPointer(rebasing: bytes[(j - parts[2])..<j])
+        guard entropy(secret) >= 3.0, !isPlaceholder(secret) else { return nil }
+        return Match(kind: "slack-webhook", label: "Slack incoming webhook URL", preview: "hooks.slack.com/services/…")
+    }
+
+    /// A 40-character base64 run near an AWS secret keyword.
+    static func awsSecretKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Match? {
+        let body = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        // Hex-only runs are git SHAs and digests.
+        if body.allSatisfy({ $0.isHexDigit }) { return nil }
+        var hasUpper = false, hasLower = false, hasDigit = false
+        for b in body {
+            if b &- UInt8(ascii: "A") < 26 { hasUpper = true } else if b &- UInt8(ascii: "a") < 26 { hasLower = true } else if b &- 48 < 10 { hasDigit = true }
+        }
+        guard hasUpper, hasLower, hasDigit, entropy(body) >= 4.0, !isPlaceholder(body) else { return nil }
+        // Keyword gate: "secret" (any case, any separator) in the 80 bytes before.
+        let windowStart = max(0, start - 80)
+        var window = [UInt8]()
+        for b in bytes[windowStart..<start] where b.isASCIILetter { window.append(b | 0x20) }
+        guard window.withUnsafeBufferPointer({ contains($0, Array("secret".utf8)) }) else { return nil }
+        return Match(kind: "aws-secret-key", label: "AWS secret access key", preview: preview(bytes, start, end))
+    }
+
+    // MARK: - Helpers
+
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8], at start: Int) -> Bool {
+        guard start + prefix.count <= bytes.count else { return false }
+        for k in 0..<prefix.count where bytes[start + k] != prefix[k] { return false }
+        return true
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) where hasPrefix(haystack, needle, at: start) { return true }
+        return false
+    }
+
+    static func isWordByte(_ b: UInt8) -> Bool {
+        b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "_")
+    }
+
+    static func isBase64Byte(_ b: UInt8) -> Bool {
+        b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "+") || b == UInt8(ascii: "/")
+    }
+
+    /// Shannon entropy in bits per byte.
+    static func entropy(_ body: UnsafeBufferPointer<UInt8>) -> Double {
+        guard !body.isEmpty else { return 0 }
+        var counts = [Int](repeating: 0, count: 256)
+        for b in body { counts[Int(b)] += 1 }
+        let n = Double(body.count)
+        var h = 0.0
+        for c in counts where c > 0 {
+            let p = Double(c) / n
+            h -= p * log2(p)
+        }
+        return h
+    }
+
+    /// Documented example values and obvious fillers.
+    static func isPlaceholder(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
+        let lowered = body.map { $0 | 0x20 }
+        return lowered.withUnsafeBufferPointer { lower in
+            for word in ["example", "xxxxxxxx", "placeholder", "your", "redacted", "dummy", "00000000", "12345678"]
+            where contains(lower, Array(word.utf8)) {
+                return true
+            }
+            return false
+        }
+    }
+
+    static func preview(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let shown = min(end - start, 8)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + shown)]), as: UTF8.self) + "…"
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import ShieldCore
+
+/// `mcp-shield inspect TOOL [--args JSON]`: decide one tool call and explain the decision.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decide one tool call and explain the decision.",
+        discussion: """
+            Exit status: 0 ALLOW, 1 BLOCK, 2 usage, argument or policy error.
+
+            Examples:
+              mcp-shield inspect fetch --args '{"url": "http://169.254.169.254/latest/meta-data/"}'
+              mcp-shield inspect read_file --args '{"path": "../../.ssh/id_rsa"}' --policy strict --json
+            """
+    )
+
+    @Argument(help: "The tool name, as the client would send it.")
+    var tool: String
+
+    @Option(name: .long, help: ArgumentHelp("The tool's arguments as a JSON object.", valueName: "json"))
+    var args: String = "{}"
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @Flag(name: .long, help: "Print the decision as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let policy = try policyOptions.resolvePolicy()
+        let arguments: JSONValue
+        do {
+            arguments = try JSONParser.parse(args)
+        } catch {
+            throw CLIError("--args is not valid JSON: \(error)")
+        }
+        let engine = DecisionEngine(policy: policy, context: PolicyOptions.context())
+        let decision = engine.evaluate(ToolCall(name: tool, arguments: arguments))
+        let out = Terminal.standardOutput
+        if json {
+            out.write(DecisionJSON.line(decision, extra: [("tool", tool), ("policy", policy.name), ("server", policyOptions.server)]))
+        } else {
+            let verdict = decision.isBlocked ? out.paint("BLOCK", .red) : out.paint("ALLOW", .green)
+            var text = "\(out.paint(verdict, .bold))  \(tool)\n"
+            if let rule = decision.rule { text += "  rule    \(out.paint(rule, .yellow))\n" }
+            text += "  reason  \(decision.reason)\n"
+            if let path = decision.path { text += "  path    \(path)\n" }
+            text += "  policy  \(policy.name)\n"
+            out.write(text)
+        }
+        out.flush()
+        if decision.isBlocked { throw ExitCode(1) }
+    }
+}
