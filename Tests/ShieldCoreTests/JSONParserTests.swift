@@ -6,4 +6,84 @@ import Testing
         let value = try JSONParser.parse(#"{"a": [1, "two", null, true, {"b": -1.5e3}]}"#)
         #expect(value["a"] == .array([.number("1"), .string("two"), .null, .bool(true), .object([("b", .number("-1.5e3"))])]))
     }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONParser.parse(#""a\"b\\c\/d\n\t\u0041\u00e9\ud83d\ude00""#)
+        #expect(value == .string("a\"b\\c/d\n\tAé😀"))
+    }
+
+    @Test func keepsMemberOrderAndNumberText() throws {
+        let text = #"{"z":1,"a":1.50,"m":[1e400,-0]}"#
+        #expect(try JSONParser.parse(text).jsonText == text)
+    }
+
+    @Test(arguments: [
+        (#"{"name":"a","name":"b"}"#, "duplicate object key \"name\""),
+        (#"{"a":{"x":1,"x":2}}"#, "duplicate object key \"x\""),
+        (#""\ud800""#, "lone UTF-16 surrogate"),
+        (#""\udc00x""#, "lone UTF-16 surrogate"),
+        (#""\ud800\u0041""#, "lone UTF-16 surrogate"),
+        ("\u{FEFF}{}", "byte-order mark"),
+        ("{} {}", "data after the end"),
+        ("[1,]", "unexpected ']'"),
+        ("{\"a\" 1}", "unexpected '1'"),
+        ("01", "invalid number"),
+        ("1.", "invalid number"),
+        ("-", "invalid number"),
+        ("1e", "invalid number"),
+        (".5", "unexpected '.'"),
+        ("\"a\u{01}b\"", "unescaped control character"),
+        (#""\x""#, "invalid escape"),
+        ("tru", "unexpected end"),
+        ("NaN", "unexpected 'N'"),
+        ("", "unexpected end"),
+        ("[", "unexpected end"),
+    ])
+    func refuses(_ input: String, _ message: String) {
+        #expect {
+            try JSONParser.parse(input)
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test(arguments: [
+        [0x22, 0xC0, 0x80, 0x22],  // overlong NUL
+        [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+        [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
+        [0x22, 0xFF, 0x22],
+    ] as [[UInt8]])
+    func refusesInvalidUTF8(_ bytes: [UInt8]) {
+        #expect {
+            try bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(bytes: raw) }
+        } throws: { error in
+            (error as? JSONParseError)?.kind == .invalidUTF8
+        }
+    }
+
+    @Test func refusesDeepNestingWithoutReadingItAll() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect {
+            try JSONParser.parse(deep)
+        } throws: { error in
+            guard let error = error as? JSONParseError, case .tooDeep(128) = error.kind else { return false }
+            return error.offset <= 130
+        }
+    }
+
+    @Test func enforcesSizeAndNodeLimits() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("[1,2,3]", limits: .init(maxBytes: 6)) }
+        #expect {
+            try JSONParser.parse("[1,2,3,4]", limits: .init(maxNodes: 4))
+        } throws: { error in
+            (error as? JSONParseError)?.kind == .tooManyNodes(limit: 4)
+        }
+    }
+
+    @Test func manyKeysStillDetectDuplicates() {
+        let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("{\(members),\"k7\":0}") }
+        #expect((try? JSONParser.parse("{\(members)}")) != nil)
+    }
 }

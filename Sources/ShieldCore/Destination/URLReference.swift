@@ -109,7 +109,11 @@ public struct URLReference: Sendable, Hashable {
             let rfcAuthority = afterSlashes[..<end]
             var candidates: [Substring] = []
             if let at = rfcAuthority.lastIndex(of: "@") { candidates.append(rfcAuthority[rfcAuthority.index(after: at)...]) }
-            if let at = rfcAuthority.firstIndex(of: "@") { candidates.append(rfcAuthority[rfcAuthority.index(after: at)...]) }
+            if let at = rfcAuthority.firstIndex(of: "@") {
+                // A reader that ends the userinfo at the first "@" and the host at the next one.
+                let afterFirst = rfcAuthority[rfcAuthority.index(after: at)...]
+                candidates.append(afterFirst.prefix { $0 != "@" })
+            }
             if !rfcAuthority.contains("@") { candidates.append(rfcAuthority) }
             for candidate in candidates {
                 let lenient = candidate.split(separator: "\\", maxSplits: 1, omittingEmptySubsequences: false).first ?? candidate

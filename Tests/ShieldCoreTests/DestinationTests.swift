@@ -1,0 +1,108 @@
+import Testing
+@testable import ShieldCore
+
+@Suite struct DestinationTests {
+    @Test(arguments: [
+        ("127.0.0.1", 0x7F00_0001), ("127.1", 0x7F00_0001), ("2130706433", 0x7F00_0001), ("0x7f.1", 0x7F00_0001),
+        ("017700000001", 0x7F00_0001), ("0177.0.0.1", 0x7F00_0001), ("0x7F000001", 0x7F00_0001), ("127.0.1", 0x7F00_0001),
+        ("2852039166", 0xA9FE_A9FE), ("0xA9.0xFE.0xA9.0xFE", 0xA9FE_A9FE), ("169.254.43518", 0xA9FE_A9FE),
+        ("0", 0), ("0x", 0), ("1.2.3.4.", 0x0102_0304), ("255.255.255.255", 0xFFFF_FFFF), ("4294967295", 0xFFFF_FFFF),
+    ] as [(String, UInt32)])
+    func legacyIPv4Forms(_ text: String, _ expected: UInt32) {
+        #expect(IPAddress.parseIPv4(text) == .v4(expected))
+    }
+
+    @Test(arguments: ["256.0.0.1", "1.2.3.4.5", "4294967296", "0x100000000", "1..2", "08", "0x1g", "1.2.3.256", ""])
+    func invalidIPv4(_ text: String) {
+        #expect(IPAddress.parseIPv4(text) == nil)
+    }
+
+    @Test(arguments: [
+        ("::1", "::1"), ("::", "::"), ("::ffff:a9fe:a9fe", "::ffff:a9fe:a9fe"), ("::ffff:169.254.169.254", "::ffff:a9fe:a9fe"),
+        ("2001:db8::1", "2001:db8::1"), ("fe80::1", "fe80::1"), ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
+        ("64:ff9b::127.0.0.1", "64:ff9b::7f00:1"), ("2002:7f00:1::", "2002:7f00:1::"),
+    ])
+    func ipv6RoundTrips(_ text: String, _ canonical: String) throws {
+        let address = try #require(IPAddress.parseIPv6(text))
+        #expect(address.description == canonical)
+    }
+
+    @Test(arguments: ["1:2:3:4:5:6:7:8:9", ":1", "1:", "1::2::3", "12345::", "::1.2.3", "::1.2.3.4.5", "g::1", "fe80::1%eth0"])
+    func invalidIPv6(_ text: String) {
+        #expect(IPAddress.parseIPv6(text) == nil)
+    }
+
+    @Test func zoneIdsOnlyWhenAllowed() {
+        #expect(IPAddress.parseIPv6("fe80::1%eth0", allowZone: true) == IPAddress.parseIPv6("fe80::1"))
+    }
+
+    @Test(arguments: [
+        ("::ffff:127.0.0.1", "internal"), ("::127.0.0.1", "internal"), ("64:ff9b::a9fe:a9fe", "metadata"),
+        ("2002:a9fe:a9fe::", "metadata"), ("2002:0a00:0001::", "internal"), ("2001:0:4136:e378:8000:63bf:80ff:fffe", "internal"),
+        ("fd00:ec2::254", "metadata"), ("fc00::1", "internal"), ("fe80::1", "internal"), ("ff02::1", "reserved"),
+        ("2001:db8::1", "reserved"), ("100::1", "reserved"), ("64:ff9b:1::1", "internal"), ("::ffff:8.8.8.8", "global"),
+        ("2606:4700::1111", "global"), ("2002:0808:0808::", "global"), ("3fff::1", "reserved"),
+    ])
+    func ipv6Classes(_ text: String, _ expected: String) throws {
+        let address = try #require(IPAddress.parseIPv6(text))
+        let kind = switch AddressClassifier.classify(address) {
+        case .global: "global"
+        case .metadata: "metadata"
+        case .internalAddress: "internal"
+        case .reserved: "reserved"
+        }
+        #expect(kind == expected)
+    }
+
+    @Test func hostCanonicalization() throws {
+        #expect(try Host.parse("%31%32%37.1").get() == .ip(.v4(0x7F00_0001)))
+        #expect(try Host.parse("１２７．０．０．１").get() == .ip(.v4(0x7F00_0001)))
+        #expect(try Host.parse("127。0。0。1").get() == .ip(.v4(0x7F00_0001)))
+        #expect(try Host.parse("LocalHost.").get() == .name("localhost"))
+        #expect(try Host.parse("ｌｏｃａｌ\u{00AD}ｈｏｓｔ").get() == .name("localhost"))
+        #expect(throws: Host.ParseError.self) { try Host.parse("256.1.1.1").get() }
+        #expect(throws: Host.ParseError.self) { try Host.parse("a b").get() }
+        #expect(throws: Host.ParseError.self) { try Host.parse("exa%00mple.com").get() }
+    }
+
+    @Test func urlReadingsDisagreeingOnTheHostAreAllReported() throws {
+        let url = try URLReference.parse("http://evil.com\\@127.0.0.1/").get()
+        #expect(url.host == .name("evil.com"))
+        #expect(url.alternateHosts.contains(.ip(.v4(0x7F00_0001))))
+        let userinfo = try URLReference.parse("http://user@127.0.0.1@example.com/").get()
+        #expect(userinfo.host == .name("example.com"))
+        #expect(userinfo.alternateHosts.contains(.ip(.v4(0x7F00_0001))))
+        let tabs = try URLReference.parse("ht\ttp://127.0.0.1\n/").get()
+        #expect(tabs.host == .ip(.v4(0x7F00_0001)))
+        let slashes = try URLReference.parse("http:\\\\\\127.1").get()
+        #expect(slashes.host == .ip(.v4(0x7F00_0001)))
+    }
+
+    @Test(arguments: ["http://[::1", "http://a:99999/", "http://a:8o/", "http://", "http://exa mple.com/", "http://0x100000000/"])
+    func unparsableURLs(_ text: String) {
+        #expect(throws: URLReference.ParseError.self) { try URLReference.parse(text).get() }
+    }
+
+    @Test func hostPatterns() throws {
+        let cidr = try HostPattern.parse("10.0.0.0/8").get()
+        #expect(cidr.matches(.ip(.v4(0x0A01_0203)), port: nil))
+        #expect(!cidr.matches(.ip(.v4(0x0B00_0000)), port: nil))
+        #expect(cidr.matches(.ip(try #require(IPAddress.parseIPv6("::ffff:10.1.2.3"))), port: 80))
+        let withPort = try HostPattern.parse("127.0.0.1:8765").get()
+        #expect(withPort.matches(.ip(.v4(0x7F00_0001)), port: 8765))
+        #expect(!withPort.matches(.ip(.v4(0x7F00_0001)), port: 80))
+        let glob = try HostPattern.parse("*.Example.org").get()
+        #expect(glob.matches(.name("api.example.org"), port: 443))
+        #expect(!glob.matches(.name("example.org.evil.com"), port: 443))
+        let v6 = try HostPattern.parse("[fd00::/8]").get()
+        #expect(v6.matches(.ip(try #require(IPAddress.parseIPv6("fd12::1"))), port: nil))
+    }
+
+    @Test func urlFinderFindsNestedAndSlashlessURLs() {
+        #expect(URLFinder.urls(in: "see https://a.example/?next=http://127.0.0.1/x ok").map(String.init)
+            == ["https://a.example/?next=http://127.0.0.1/x", "http://127.0.0.1/x"])
+        #expect(URLFinder.urls(in: "curl http:\\\\127.1 -o x").map(String.init) == ["http:\\\\127.1"])
+        #expect(URLFinder.urls(in: "use http:// or https:// prefixes").isEmpty)
+        #expect(URLFinder.urls(in: "time is 12:30, ratio 3:2").isEmpty)
+    }
+}
