@@ -1,1 +1,98 @@
-print("bench")
+import ShieldCore
+
+// Release-mode benchmark of the decision core. Run: swift run -c release shield-bench
+//
+// Each case times single decisions with ContinuousClock and reports the median and p99 of the
+// samples and the decisions per second implied by the mean. The machine is shared and noisy:
+// compare figures from one run, and prefer medians.
+
+struct Sample {
+    var nanoseconds: [Int64] = []
+
+    var sorted: [Int64] { nanoseconds.sorted() }
+    func percentile(_ p: Double) -> Int64 {
+        let s = sorted
+        return s[min(s.count - 1, Int(Double(s.count) * p))]
+    }
+    var mean: Double { Double(nanoseconds.reduce(0, +)) / Double(nanoseconds.count) }
+}
+
+func nanoseconds(_ duration: Duration) -> Int64 {
+    duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+}
+
+func measure(iterations: Int, warmup: Int, _ body: () -> Decision) -> Sample {
+    var sink = 0
+    for _ in 0..<warmup { sink &+= body().reason.utf8.count }
+    var sample = Sample()
+    sample.nanoseconds.reserveCapacity(iterations)
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        let start = clock.now
+        let decision = body()
+        let end = clock.now
+        sink &+= decision.reason.utf8.count
+        sample.nanoseconds.append(nanoseconds(end - start))
+    }
+    if sink == 42 { print("") }  // keep the work observable
+    return sample
+}
+
+func report(_ name: String, _ sample: Sample, bytes: Int? = nil) {
+    let median = Double(sample.percentile(0.5)) / 1000
+    let p99 = Double(sample.percentile(0.99)) / 1000
+    let perSecond = 1e9 / sample.mean
+    var line = "\(name + String(repeating: " ", count: max(0, 44 - name.count))) median \(format(median)) µs  p99 \(format(p99)) µs  \(Int(perSecond)) decisions/s"
+    if let bytes {
+        let mbPerSecond = Double(bytes) / (Double(sample.percentile(0.5)) / 1e9) / 1e6
+        line += "  \(format(mbPerSecond)) MB/s (median)"
+    }
+    print(line)
+}
+
+func format(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    return String(rounded)
+}
+
+let policy = try PolicyCatalog().load(name: "default")
+let engine = DecisionEngine(policy: policy, context: EvaluationContext(homeDirectory: "/home/user", workingDirectory: "/workspace"))
+
+// (a) A small benign call.
+let smallText = #"{"name":"get_current_time","arguments":{"timezone":"Europe/Berlin"}}"#
+let small = try ToolCall(params: JSONParser.parse(smallText))
+
+// (b) A nested call with ten URLs and paths.
+let nestedText = #"""
+{"name":"sync_workspace","arguments":{"sources":[{"url":"https://example.com/a.json","path":"data/a.json"},
+{"url":"https://api.github.com/repos/o/r","path":"./cache/r.json"},{"url":"https://pypi.org/simple/mcp/","path":"vendor/mcp"}],
+"mirror":{"primary":"https://mirror.example.org/x","fallback":"https://cdn.example.net/y","dest":"/workspace/out"},
+"notes":"Fetched from https://docs.example.com/guide and stored under docs/guide.md","options":{"retries":3,"verify":true,
+"cacheDir":"~/projects/cache","log":"logs/sync.log"}}}
+"""#
+let nested = try ToolCall(params: JSONParser.parse(nestedText))
+
+// (c) A 1 MiB argument of prose with URLs and paths sprinkled in.
+var large = ""
+let paragraph = "Quarterly notes: see https://example.com/report and docs/summary.md for the figures; contact ops. "
+while large.utf8.count < 1 << 20 { large += paragraph }
+let largeCall = ToolCall(name: "write_note", arguments: .object([("body", .string(large))]))
+
+// `shield-bench a` (or b, c) runs one case, for profiling.
+let only = CommandLine.arguments.dropFirst().first
+func selected(_ name: String) -> Bool { only == nil || only == name }
+
+print("mcp-shield decision core benchmark (release build, one thread)")
+if selected("a") { report("(a) small benign call, evaluate", measure(iterations: 200_000, warmup: 20_000) { engine.evaluate(small) })
+report("(a) small benign call, parse + evaluate", measure(iterations: 200_000, warmup: 20_000) {
+    engine.evaluate(try! ToolCall(params: JSONParser.parse(smallText)))
+}) }
+if selected("b") { report("(b) nested call, 10 URLs and paths, evaluate", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(nested) })
+report("(b) nested call, parse + evaluate", measure(iterations: 100_000, warmup: 10_000) {
+    engine.evaluate(try! ToolCall(params: JSONParser.parse(nestedText)))
+}) }
+if selected("c") { report("(c) 1 MiB argument, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(largeCall) }, bytes: large.utf8.count)
+let largeText = JSONValue.object([("name", .string("write_note")), ("arguments", largeCall.arguments)]).jsonText
+report("(c) 1 MiB argument, parse + evaluate", measure(iterations: 200, warmup: 20) {
+    engine.evaluate(try! ToolCall(params: JSONParser.parse(largeText)))
+}, bytes: largeText.utf8.count) }

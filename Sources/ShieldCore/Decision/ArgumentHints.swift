@@ -33,8 +33,13 @@ enum ArgumentHints {
     ]
 
     static func normalize(_ key: String) -> String {
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = key.utf8.compactMap { b -> UInt8? in
+                b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == 0x20 ? nil : ByteSearch.lower(b)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
-        out.reserveCapacity(key.utf8.count)
         for scalar in key.unicodeScalars where scalar != "_" && scalar != "-" && scalar != "." && scalar != " " {
             out.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
         }

@@ -127,8 +127,8 @@ struct ArgumentWalker {
             return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
         }
         if !engine.blockedArgPatterns.isEmpty {
-            let lowered = text.lowercased()
-            if let pattern = engine.blockedArgPatterns.first(where: { lowered.contains($0) }) {
+            let lowered = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.lowercased()
+            if let pattern = engine.blockedArgPatterns.first(where: { ByteSearch.containsIgnoringASCIICase(lowered, lowercasedNeedle: $0) }) {
                 return Finding(rule: "policy.blocked-arg-pattern", reason: "value contains the blocked pattern \(quote(pattern))")
             }
         }
@@ -145,18 +145,18 @@ struct ArgumentWalker {
         switch kind {
         case .url?:
             // Declared URL: the whole value must be a URL (or host) a client would reach safely.
-            if !text.contains("://") { return engine.egress.check(hostValue: Substring(text)) }
+            if !ByteSearch.contains(String(text), "://") { return engine.egress.check(hostValue: Substring(text)) }
             if isProse { return Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL") }
             return nil  // judged above as a whole value
         case .host?:
             if isProse || text.isEmpty { return nil }
-            if text.contains("://") {
+            if ByteSearch.contains(String(text), "://") {
                 if case .finding(let finding) = engine.egress.check(url: Substring(text), asWholeValue: true) { return finding }
                 return nil
             }
             return engine.egress.check(hostValue: Substring(text))
         case .path?:
-            if text.isEmpty || text.contains("://") || text.contains("\n") { return nil }
+            if text.isEmpty || ByteSearch.contains(String(text), "://") || text.utf8.contains(0x0A) { return nil }
             if text.hasPrefix("-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
             }
@@ -177,7 +177,7 @@ struct ArgumentWalker {
 
     /// A whole value that is a path although its key does not say so.
     static func looksLikePath(_ text: String) -> Bool {
-        guard !text.contains("://") else { return false }
+        guard !ByteSearch.contains(String(text), "://") else { return false }
         if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("\\")
             || text.hasPrefix(".\\") || text.hasPrefix("..\\") || text == ".." || text.hasPrefix("%2e") || text.hasPrefix("%2E")
         {
@@ -187,7 +187,7 @@ struct ArgumentWalker {
         if bytes.count == 3, bytes[0].isASCIILetter, bytes[1] == UInt8(ascii: ":"), bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/") {
             return true
         }
-        return text.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..")
+        return text.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }).contains { $0.elementsEqual("..".utf8) }
     }
 
     /// A whole value that is a destination although its key does not say so: a dotted-quad

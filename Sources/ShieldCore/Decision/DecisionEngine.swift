@@ -68,14 +68,14 @@ public struct DecisionEngine: Sendable {
 
     func checkToolName(_ name: String) -> Finding? {
         guard !name.isEmpty else { return Finding(rule: "tool.invalid-name", reason: "tool name is empty") }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format }) {
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.properties.generalCategory == .format) }) {
             return Finding(rule: "tool.invalid-name", reason: "tool name \(quote(name)) contains control or invisible formatting characters")
         }
         if let hidden = HiddenTextScanner.firstHidden(in: name) {
             return Finding(rule: "tool.invalid-name", reason: "tool name contains \(hidden.description)")
         }
         let folded = Self.fold(name)
-        for (pattern, isGlob) in blockedToolPatterns where isGlob ? Glob.matches(pattern, folded) : folded.contains(pattern) {
+        for (pattern, isGlob) in blockedToolPatterns where isGlob ? Glob.matches(pattern, folded) : ByteSearch.contains(folded, pattern) {
             return Finding(rule: "tool.denied", reason: "tool \(quote(name)) matches the blocked pattern \(quote(pattern))")
         }
         guard policy.allowedTools.contains(where: { $0 == name || (Glob.isPattern($0) && Glob.matches($0, name)) }) else {
@@ -86,7 +86,7 @@ public struct DecisionEngine: Sendable {
 
     /// Case- and compatibility-folded form for case-insensitive name matching: `ＥＸＥＣ` is `exec`.
     static func fold(_ name: String) -> String {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return name.lowercased() }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return ByteSearch.lowercased(name) }
         return Host.mapUnicode(name).lowercased()
     }
 }

@@ -66,7 +66,7 @@ struct EgressGuard: Sendable {
     /// Checks a value that names a host: `127.1`, `localhost:6379`, `[::1]:80`, `fe80::1%eth0`,
     /// `user@host`, or a URL with or without a scheme.
     func check(hostValue text: Substring) -> Finding? {
-        if text.contains("://") {
+        if ByteSearch.contains(String(text), "://") {
             if case .finding(let finding) = check(url: text, asWholeValue: true) { return finding }
             return nil
         }

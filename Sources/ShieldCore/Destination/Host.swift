@@ -45,27 +45,28 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
             else { return .failure(ParseError(message: "invalid IPv6 address \(input.prefix(64))")) }
             return .success(.ip(address))
         }
-        // Percent-decode, then require UTF-8.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(input.utf8.count)
-        var utf8 = input.utf8[...]
-        var isASCII = true
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-                let high = utf8[utf8.startIndex].hexValue, let low = utf8[utf8.index(after: utf8.startIndex)].hexValue
-            {
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
+        var name: String
+        if !input.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 >= 0x80 }) {
+            name = String(input)  // the common case: plain ASCII
+        } else {
+            // Percent-decode, then require UTF-8.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(input.utf8.count)
+            var utf8 = input.utf8[...]
+            while let byte = utf8.popFirst() {
+                if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                    let high = utf8[utf8.startIndex].hexValue, let low = utf8[utf8.index(after: utf8.startIndex)].hexValue
+                {
+                    bytes.append(high << 4 | low)
+                    utf8 = utf8.dropFirst(2)
+                } else {
+                    bytes.append(byte)
+                }
             }
-            if bytes.last! >= 0x80 { isASCII = false }
-        }
-        guard var name = String(validating: bytes, as: UTF8.self) else {
-            return .failure(ParseError(message: "host is not valid UTF-8 after percent-decoding"))
-        }
-        if !isASCII {
-            name = mapUnicode(name)
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                return .failure(ParseError(message: "host is not valid UTF-8 after percent-decoding"))
+            }
+            name = decoded.utf8.allSatisfy({ $0 < 0x80 }) ? decoded : mapUnicode(decoded)
         }
         name = name.lowercased()
         for scalar in name.unicodeScalars where isForbiddenDomainCodePoint(scalar) {
@@ -79,7 +80,7 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
         }
         if name.hasSuffix(".") { name.removeLast() }
         guard !name.isEmpty else { return .failure(ParseError(message: "empty host")) }
-        if name.contains(":") {
+        if name.utf8.contains(UInt8(ascii: ":")) {
             // A bare IPv6 address given as a host value (not valid in a URL without brackets).
             guard let address = IPAddress.parseIPv6(name, allowZone: allowZone) else {
                 return .failure(ParseError(message: "invalid host \"\(name.prefix(64))\""))

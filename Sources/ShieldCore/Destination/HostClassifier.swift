@@ -47,13 +47,13 @@ public enum HostClassifier {
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
         if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
-        for suffix in localSuffixes where name == suffix || name.hasSuffix("." + suffix) {
+        for suffix in localSuffixes where hasLabelSuffix(name, suffix) {
             return .localName("\"\(name)\" is a local name (.\(suffix))")
         }
-        for suffix in loopbackNames where name == suffix || name.hasSuffix("." + suffix) {
+        for suffix in loopbackNames where hasLabelSuffix(name, suffix) {
             return .localName("\"\(name)\" resolves to loopback (\(suffix))")
         }
-        for suffix in echoDomains where name.hasSuffix("." + suffix) {
+        for suffix in echoDomains where name != suffix && hasLabelSuffix(name, suffix) {
             let label = name.dropLast(suffix.count + 1)
             if let address = echoedAddress(label) {
                 switch AddressClassifier.classify(address) {
@@ -65,6 +65,13 @@ public enum HostClassifier {
             }
         }
         return .global
+    }
+
+    /// Whether `name` is `suffix` or ends with `.suffix`, without building strings.
+    static func hasLabelSuffix(_ name: String, _ suffix: String) -> Bool {
+        let n = name.utf8, s = suffix.utf8
+        guard n.count >= s.count, n.reversed().starts(with: s.reversed()) else { return false }
+        return n.count == s.count || n[n.index(n.endIndex, offsetBy: -s.count - 1)] == UInt8(ascii: ".")
     }
 
     /// The IPv4 address a wildcard-DNS name spells: `a.b.c.d`, `x-a-b-c-d`, or 8 hex digits, at the end.

@@ -56,18 +56,18 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether a host string "ends in a number" (WHATWG): then it must parse as IPv4 or the URL
     /// is invalid.
     static func endsInNumber<S: StringProtocol>(_ host: S) -> Bool {
-        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.last?.isEmpty == true {
-            if labels.count == 1 { return false }
-            labels.removeLast()
+        var bytes = Substring(host).utf8[...]
+        if bytes.last == UInt8(ascii: ".") {
+            bytes = bytes.dropLast()
+            if bytes.isEmpty { return false }
         }
-        guard let last = labels.last, !last.isEmpty else { return false }
-        if last.utf8.allSatisfy({ $0 &- 48 < 10 }) { return true }
-        let utf8 = Array(last.utf8)
-        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
-            return utf8.dropFirst(2).allSatisfy { $0.isHexDigit }
+        let last = bytes.lastIndex(of: UInt8(ascii: ".")).map { bytes[bytes.index(after: $0)...] } ?? bytes
+        guard !last.isEmpty else { return false }
+        if last.allSatisfy({ $0 &- 48 < 10 }) { return true }
+        guard last.count >= 2, last.first == UInt8(ascii: "0"), last.dropFirst().first.map({ $0 | 0x20 == UInt8(ascii: "x") }) == true else {
+            return false
         }
-        return false
+        return last.dropFirst(2).allSatisfy { $0.isHexDigit }
     }
 
     /// Parses IPv4 text in any legacy form (WHATWG IPv4 parser). `nil` when it is not valid.

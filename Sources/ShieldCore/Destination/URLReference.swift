@@ -36,59 +36,40 @@ public struct URLReference: Sendable, Hashable {
 
     /// Parses an absolute URL.
     public static func parse<S: StringProtocol>(_ text: S) -> Result<URLReference, ParseError> {
-        // Trim C0 controls and spaces; remove tab and newlines anywhere.
-        var scalars = Substring(text).unicodeScalars[...]
-        while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
-        while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
-        var input = String.UnicodeScalarView()
-        for scalar in scalars where scalar != "\t" && scalar != "\n" && scalar != "\r" {
-            input.append(scalar)
+        // Trim C0 controls and spaces; remove tab and newlines anywhere (WHATWG). Most URLs have
+        // none, and then no copy is made.
+        var cleaned = Substring(text)
+        if cleaned.utf8.contains(where: { $0 <= 0x20 }) {
+            var bytes = Array(cleaned.utf8)
+            while let first = bytes.first, first <= 0x20 { bytes.removeFirst() }
+            while let last = bytes.last, last <= 0x20 { bytes.removeLast() }
+            bytes.removeAll { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            cleaned = Substring(String(decoding: bytes, as: UTF8.self))
         }
-        let cleaned = String(input)
-        guard let colon = cleaned.firstIndex(of: ":"), URLScheme.isValid(cleaned[..<colon]) else {
+        let utf8 = cleaned.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), URLScheme.isValid(cleaned[..<colon]) else {
             return .failure(ParseError(message: "no URL scheme"))
         }
         let scheme = cleaned[..<colon].lowercased()
-        let rest = cleaned[cleaned.index(after: colon)...]
+        let rest = cleaned[utf8.index(after: colon)...]
         var url = URLReference(scheme: scheme)
 
         if scheme == "file" {
-            // file://host/path or file:///path; the host is "" or localhost in practice.
-            var remainder = rest.drop { $0 == "/" || $0 == "\\" }
-            if rest.hasPrefix("//") || rest.hasPrefix("\\\\") {
-                let slashes = rest.prefix { $0 == "/" || $0 == "\\" }.count
-                if slashes == 2 {
-                    let hostEnd = remainder.firstIndex { "/\\?#".contains($0) } ?? remainder.endIndex
-                    let hostText = remainder[..<hostEnd]
-                    if !hostText.isEmpty, hostText.lowercased() != "localhost" {
-                        switch Host.parse(hostText) {
-                        case .success(let host): url.host = host
-                        case .failure(let error): return .failure(ParseError(message: error.message))
-                        }
-                    }
-                    remainder = remainder[hostEnd...].drop { $0 == "/" || $0 == "\\" }
-                }
-            }
-            let pathEnd = remainder.firstIndex { $0 == "?" || $0 == "#" } ?? remainder.endIndex
-            url.path = "/" + remainder[..<pathEnd]
-            return .success(url)
+            return parseFile(rest, into: url)
         }
 
         let special = specialSchemes.contains(scheme)
         let authority: Substring
         if special {
             let afterSlashes = rest.drop { $0 == "/" || $0 == "\\" }
-            let end = afterSlashes.firstIndex { "/\\?#".contains($0) } ?? afterSlashes.endIndex
-            authority = afterSlashes[..<end]
-        } else if rest.hasPrefix("//") {
-            let afterSlashes = rest.dropFirst(2)
-            let end = afterSlashes.firstIndex { "/?#".contains($0) } ?? afterSlashes.endIndex
-            authority = afterSlashes[..<end]
+            authority = afterSlashes.prefix { !Self.endsSpecialAuthority($0) }
+        } else if rest.utf8.starts(with: "//".utf8) {
+            authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         } else {
             return .success(url)  // opaque: mailto:, data:, javascript:, urn:
         }
 
-        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let hostAndPort = authority.utf8.lastIndex(of: UInt8(ascii: "@")).map { authority[authority.utf8.index(after: $0)...] } ?? authority
         switch splitHostPort(hostAndPort) {
         case .failure(let error): return .failure(error)
         case .success(let (hostText, port)):
@@ -102,29 +83,58 @@ public struct URLReference: Sendable, Hashable {
             url.port = port
         }
 
-        // Other readings: RFC 3986 (backslash is not a delimiter), and userinfo split at the first @.
-        if rest.hasPrefix("//") {
-            let afterSlashes = rest.dropFirst(2)
-            let end = afterSlashes.firstIndex { "/?#".contains($0) } ?? afterSlashes.endIndex
-            let rfcAuthority = afterSlashes[..<end]
-            var candidates: [Substring] = []
-            if let at = rfcAuthority.lastIndex(of: "@") { candidates.append(rfcAuthority[rfcAuthority.index(after: at)...]) }
-            if let at = rfcAuthority.firstIndex(of: "@") {
-                // A reader that ends the userinfo at the first "@" and the host at the next one.
-                let afterFirst = rfcAuthority[rfcAuthority.index(after: at)...]
-                candidates.append(afterFirst.prefix { $0 != "@" })
-            }
-            if !rfcAuthority.contains("@") { candidates.append(rfcAuthority) }
-            for candidate in candidates {
-                let lenient = candidate.split(separator: "\\", maxSplits: 1, omittingEmptySubsequences: false).first ?? candidate
-                for text in Set([candidate, lenient]) {
-                    guard case .success(let (hostText, _)) = splitHostPort(text), !hostText.isEmpty,
-                        case .success(let host) = Host.parse(hostText), host != url.host, !url.alternateHosts.contains(host)
-                    else { continue }
-                    url.alternateHosts.append(host)
-                }
+        // Other readings differ only when the RFC 3986 authority holds "@" or "\\".
+        if rest.utf8.starts(with: "//".utf8) {
+            let rfcAuthority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            if rfcAuthority.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "\\") }) {
+                url.alternateHosts = alternateHosts(rfcAuthority, excluding: url.host)
             }
         }
+        return .success(url)
+    }
+
+    static func endsSpecialAuthority(_ c: Character) -> Bool {
+        c == "/" || c == "\\" || c == "?" || c == "#"
+    }
+
+    /// Hosts an RFC 3986 reader (backslash is not a delimiter) or a first-"@" reader would contact.
+    static func alternateHosts(_ rfcAuthority: Substring, excluding primary: Host?) -> [Host] {
+        var candidates: [Substring] = []
+        if let at = rfcAuthority.lastIndex(of: "@") { candidates.append(rfcAuthority[rfcAuthority.index(after: at)...]) }
+        if let at = rfcAuthority.firstIndex(of: "@") {
+            // A reader that ends the userinfo at the first "@" and the host at the next one.
+            candidates.append(rfcAuthority[rfcAuthority.index(after: at)...].prefix { $0 != "@" })
+        }
+        if !rfcAuthority.contains("@") { candidates.append(rfcAuthority) }
+        var hosts: [Host] = []
+        for candidate in candidates {
+            let lenient = candidate.split(separator: "\\", maxSplits: 1, omittingEmptySubsequences: false).first ?? candidate
+            for text in [candidate, lenient] {
+                guard case .success(let (hostText, _)) = splitHostPort(text), !hostText.isEmpty,
+                    case .success(let host) = Host.parse(hostText), host != primary, !hosts.contains(host)
+                else { continue }
+                hosts.append(host)
+            }
+        }
+        return hosts
+    }
+
+    /// `file://host/path` or `file:///path`; the host is "" or localhost in practice.
+    static func parseFile(_ rest: Substring, into url: URLReference) -> Result<URLReference, ParseError> {
+        var url = url
+        var remainder = rest.drop { $0 == "/" || $0 == "\\" }
+        let slashes = rest.prefix { $0 == "/" || $0 == "\\" }.count
+        if slashes == 2 {
+            let hostText = remainder.prefix { !Self.endsSpecialAuthority($0) }
+            if !hostText.isEmpty, hostText.lowercased() != "localhost" {
+                switch Host.parse(hostText) {
+                case .success(let host): url.host = host
+                case .failure(let error): return .failure(ParseError(message: error.message))
+                }
+            }
+            remainder = remainder[hostText.endIndex...].drop { $0 == "/" || $0 == "\\" }
+        }
+        url.path = "/" + remainder.prefix { $0 != "?" && $0 != "#" }
         return .success(url)
     }
 

@@ -80,16 +80,16 @@ struct PathGuard: Sendable {
     /// the roots is not required (`ls /usr/bin` is fine) but credential files are still refused.
     func deniedFile(_ raw: String) -> Finding? {
         guard case .success(let normalized) = normalize(raw) else { return nil }
-        let segments = normalized.segments.map { Substring($0) }
-        guard let glob = deny.first(where: { $0.matches(segments) }) else { return nil }
+        let lowered = normalized.segments.map { $0.lowercased() }
+        guard let glob = deny.first(where: { $0.matches(lowercased: lowered) }) else { return nil }
         let shown = "/" + normalized.segments.joined(separator: "/")
         return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
     }
 
     private func judge(_ segments: [String], raw: String) -> Finding? {
         let shown = "/" + segments.joined(separator: "/")
-        let asSubstrings = segments.map { Substring($0) }
-        if let glob = deny.first(where: { $0.matches(asSubstrings) }) {
+        let lowered = segments.map { $0.lowercased() }
+        if let glob = deny.first(where: { $0.matches(lowercased: lowered) }) {
             return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
         }
         if !roots.isEmpty, !roots.contains(where: { segments.starts(with: $0) }) {
@@ -106,7 +106,7 @@ struct PathGuard: Sendable {
 
     func normalize(_ raw: String) -> Result<Normalized, Finding> {
         var text = raw
-        if text.lowercased().hasPrefix("file:") {
+        if text.utf8.count >= 5, text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8.map { $0 | 0x20 }) {
             text = String(text.dropFirst(5))
             if text.hasPrefix("//") { text = String(text.dropFirst(2)) }
         }
@@ -128,7 +128,7 @@ struct PathGuard: Sendable {
         if !text.utf8.allSatisfy({ $0 < 0x80 }) {
             text = text.precomposedStringWithCompatibilityMapping
         }
-        text = text.replacingOccurrences(of: "\\", with: "/")
+        if text.utf8.contains(UInt8(ascii: "\\")) { text = text.replacingOccurrences(of: "\\", with: "/") }
         if text.hasPrefix("//") {
             return .failure(Finding(rule: "path.unc", reason: "path \(quote(raw)) is a UNC or network path"))
         }
@@ -180,10 +180,11 @@ struct PathGuard: Sendable {
     }
 
     static func hasPercentEscape(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 3 else { return false }
-        for i in 0..<(bytes.count - 2) where bytes[i] == UInt8(ascii: "%") && bytes[i + 1].isHexDigit && bytes[i + 2].isHexDigit {
-            return true
+        var utf8 = text.utf8[...]
+        while let percent = utf8.firstIndex(of: UInt8(ascii: "%")) {
+            let after = utf8[utf8.index(after: percent)...]
+            if after.count >= 2, after[after.startIndex].isHexDigit, after[after.index(after: after.startIndex)].isHexDigit { return true }
+            utf8 = after
         }
         return false
     }

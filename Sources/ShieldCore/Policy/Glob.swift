@@ -29,6 +29,23 @@ public enum Glob {
 
     /// Whether `name` matches `pattern` as a whole.
     public static func matches(_ pattern: String, _ name: String) -> Bool {
+        // Fast paths for the shapes policies use most: "*", "prefix*", "*suffix".
+        var metacharacters = 0
+        var stars = 0
+        for byte in pattern.utf8 {
+            if byte == UInt8(ascii: "*") {
+                stars += 1
+                metacharacters += 1
+            } else if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") {
+                metacharacters += 1
+            }
+        }
+        if metacharacters == 0 { return pattern == name }
+        if stars == 1, metacharacters == 1 {
+            if pattern.utf8.count == 1 { return true }
+            if pattern.utf8.last == UInt8(ascii: "*") { return name.utf8.starts(with: pattern.utf8.dropLast()) }
+            if pattern.utf8.first == UInt8(ascii: "*") { return name.utf8.reversed().starts(with: pattern.utf8.dropFirst().reversed()) }
+        }
         let p = Array(pattern.unicodeScalars)
         let s = Array(name.unicodeScalars)
         var pi = 0, si = 0

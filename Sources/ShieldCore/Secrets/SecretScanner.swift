@@ -87,6 +87,15 @@ enum SecretScanner {
         return table
     }()
 
+    /// Bytes that can start something worth a closer look: a shape's first byte, or the first
+    /// byte of a private-key header (`-`), a JWT (`e`) or a Slack webhook host (`h`).
+    static let interestingFirstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for shape in shapes { table[Int(shape.prefix[0])] = true }
+        for byte in "-eh".utf8 { table[Int(byte)] = true }
+        return table
+    }()
+
     /// The first credential in `text`, or `nil`.
     static func firstSecret(in text: String) -> Match? {
         var text = text
@@ -96,33 +105,45 @@ enum SecretScanner {
 
     static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>) -> Match? {
         let count = bytes.count
-        var i = 0
-        var base64RunStart = 0
-        while i < count {
-            let byte = bytes[i]
-            if !isBase64Byte(byte) {
-                if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i) { return match }
-                base64RunStart = i + 1
-            }
-            let candidates = shapesByFirstByte[Int(byte)]
-            if !candidates.isEmpty, i == 0 || !isWordByte(bytes[i - 1]) {
-                for shape in candidates {
-                    if let match = match(shape, bytes, at: i) { return match }
+        let interesting = interestingFirstBytes
+        return interesting.withUnsafeBufferPointer { interesting -> Match? in
+            var i = 0
+            var base64RunStart = 0
+            var previousIsWord = false
+            while i < count {
+                let byte = bytes[i]
+                if !isBase64Byte(byte) {
+                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i) { return match }
+                    base64RunStart = i + 1
                 }
+                if interesting[Int(byte)] {
+                    if let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord) { return match }
+                }
+                previousIsWord = isWordByte(byte)
+                i += 1
             }
-            switch byte {
-            case UInt8(ascii: "-"):
-                if let match = privateKey(bytes, at: i) { return match }
-            case UInt8(ascii: "e"):
-                if let match = jwt(bytes, at: i) { return match }
-            case UInt8(ascii: "h"):
-                if let match = slackWebhook(bytes, at: i) { return match }
-            default:
-                break
-            }
-            i += 1
+            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count) { return match }
+            return nil
         }
-        if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count) { return match }
+    }
+
+    /// Looks closer at a position whose byte can start a credential.
+    private static func examine(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, byte: UInt8, previousIsWord: Bool) -> Match? {
+        let next = i + 1 < bytes.count ? bytes[i + 1] : 0
+        switch byte {
+        case UInt8(ascii: "-") where next == UInt8(ascii: "-"):
+            if let match = privateKey(bytes, at: i) { return match }
+        case UInt8(ascii: "e") where next == UInt8(ascii: "y") && !previousIsWord:
+            if let match = jwt(bytes, at: i) { return match }
+        case UInt8(ascii: "h") where next == UInt8(ascii: "o"):
+            if let match = slackWebhook(bytes, at: i) { return match }
+        default:
+            break
+        }
+        guard !previousIsWord else { return nil }
+        for shape in shapesByFirstByte[Int(byte)] where shape.prefix.count < 2 || shape.prefix[1] == next {
+            if let match = match(shape, bytes, at: i) { return match }
+        }
         return nil
     }
 
@@ -144,13 +165,13 @@ enum SecretScanner {
 
     /// `-----BEGIN … PRIVATE KEY-----` followed by a key body.
     static func privateKey(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        let begin = Array("-----BEGIN ".utf8)
+        let begin = Self.privateKeyPrefix
         guard hasPrefix(bytes, begin, at: start) else { return nil }
         var end = start + begin.count
         let labelLimit = min(bytes.count, end + 40)
         while end < labelLimit, bytes[end] != UInt8(ascii: "-") { end += 1 }
         let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + begin.count)..<end]), as: UTF8.self)
-        guard label.hasSuffix("PRIVATE KEY") || label.hasSuffix("PRIVATE KEY BLOCK"), hasPrefix(bytes, Array("-----".utf8), at: end)
+        guard label.hasSuffix("PRIVATE KEY") || label.hasSuffix("PRIVATE KEY BLOCK"), hasPrefix(bytes, Self.dashes, at: end)
         else { return nil }
         // A key body: at least 40 base64 characters soon after the header (escaped newlines allowed).
         var body = 0
@@ -167,7 +188,7 @@ enum SecretScanner {
 
     /// A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`).
     static func jwt(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        guard hasPrefix(bytes, Array("eyJ".utf8), at: start), start == 0 || !isWordByte(bytes[start - 1]) else { return nil }
+        guard hasPrefix(bytes, Self.jwtPrefix, at: start), start == 0 || !isWordByte(bytes[start - 1]) else { return nil }
         var j = start
         var parts: [Int] = []
         var partStart = j
@@ -186,14 +207,14 @@ enum SecretScanner {
             break
         }
         guard parts.count == 3, parts[0] >= 10, parts[1] >= 10, parts[2] >= 16,
-            hasPrefix(bytes, Array("eyJ".utf8), at: start + parts[0] + 1)
+            hasPrefix(bytes, Self.jwtPrefix, at: start + parts[0] + 1)
         else { return nil }
         return Match(kind: "jwt", label: "JSON Web Token", preview: preview(bytes, start, j))
     }
 
     /// `hooks.slack.com/services/T…/B…/…`.
     static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        let prefix = Array("hooks.slack.com/services/".utf8)
+        let prefix = Self.slackWebhookPrefix
         guard hasPrefix(bytes, prefix, at: start) else { return nil }
         var j = start + prefix.count
         var parts: [Int] = []
@@ -232,11 +253,17 @@ enum SecretScanner {
         let windowStart = max(0, start - 80)
         var window = [UInt8]()
         for b in bytes[windowStart..<start] where b.isASCIILetter { window.append(b | 0x20) }
-        guard window.withUnsafeBufferPointer({ contains($0, Array("secret".utf8)) }) else { return nil }
+        guard window.withUnsafeBufferPointer({ contains($0, Self.secretKeyword) }) else { return nil }
         return Match(kind: "aws-secret-key", label: "AWS secret access key", preview: preview(bytes, start, end))
     }
 
     // MARK: - Helpers
+
+    static let privateKeyPrefix = Array("-----BEGIN ".utf8)
+    static let dashes = Array("-----".utf8)
+    static let jwtPrefix = Array("eyJ".utf8)
+    static let slackWebhookPrefix = Array("hooks.slack.com/services/".utf8)
+    static let secretKeyword = Array("secret".utf8)
 
     static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8], at start: Int) -> Bool {
         guard start + prefix.count <= bytes.count else { return false }

@@ -1,0 +1,60 @@
+/// Substring search on UTF-8 bytes.
+///
+/// `String.contains(_:)` from the standard library searches by `Character` (grapheme clusters),
+/// which is correct for user-facing text and far too slow for a proxy's hot path. These compare
+/// code units: a match is a match of the exact UTF-8 encoding, which is what a literal pattern
+/// means here.
+enum ByteSearch {
+    /// Whether `needle`'s bytes occur in `haystack`.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        contains(haystack, needle, foldASCIICase: false)
+    }
+
+    /// Whether `needle` occurs in `haystack`, ignoring ASCII case. `needle` must be lower-case.
+    static func containsIgnoringASCIICase(_ haystack: String, lowercasedNeedle needle: String) -> Bool {
+        contains(haystack, needle, foldASCIICase: true)
+    }
+
+    private static func contains(_ haystack: String, _ needle: String, foldASCIICase: Bool) -> Bool {
+        var haystack = haystack
+        var needle = needle
+        haystack.makeContiguousUTF8()
+        needle.makeContiguousUTF8()
+        return haystack.utf8.withContiguousStorageIfAvailable { h in
+            needle.utf8.withContiguousStorageIfAvailable { n in
+                search(h, n, foldASCIICase: foldASCIICase)
+            } ?? false
+        } ?? false
+    }
+
+    static func search(_ h: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, foldASCIICase: Bool) -> Bool {
+        guard !n.isEmpty else { return true }
+        guard n.count <= h.count else { return false }
+        let first = n[0]
+        let last = h.count - n.count
+        var i = 0
+        while i <= last {
+            let byte = foldASCIICase ? lower(h[i]) : h[i]
+            if byte == first {
+                var k = 1
+                while k < n.count, (foldASCIICase ? lower(h[i + k]) : h[i + k]) == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    @inline(__always) static func lower(_ b: UInt8) -> UInt8 {
+        b &- UInt8(ascii: "A") < 26 ? b | 0x20 : b
+    }
+
+    /// `text` lower-cased: a byte loop for ASCII, the Unicode mapping otherwise.
+    static func lowercased(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            if !text.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) { return text }
+            return String(decoding: text.utf8.map(lower), as: UTF8.self)
+        }
+        return text.lowercased()
+    }
+}
