@@ -51,5 +51,11 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strictSettings
         ),
+        // Golden tests of the `mcp-shield` binary: bytes in, bytes and exit status out.
+        .testTarget(
+            name: "MCPShieldCLITests",
+            exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

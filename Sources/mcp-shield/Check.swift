@@ -31,6 +31,7 @@ struct Check: ParsableCommand {
         let out = Terminal.standardOutput
         var malformed = false
         var reader = LineReader(descriptor: 0, maxLineBytes: Self.maxLineBytes)
+        defer { reader.close() }
         while let line = reader.next() {
             switch line {
             case .tooLong(let length):
@@ -52,12 +53,12 @@ struct Check: ParsableCommand {
 
     struct LineError: Error { var message: String }
 
-    static func decide(_ bytes: ArraySlice<UInt8>, engine: DecisionEngine) -> Result<Decision, LineError> {
+    static func decide(_ bytes: UnsafeRawBufferPointer, engine: DecisionEngine) -> Result<Decision, LineError> {
         var line = bytes
-        if line.last == 0x0D { line = line.dropLast() }
+        if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         let parsed: JSONValue
         do {
-            parsed = try line.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(bytes: raw) }
+            parsed = try JSONParser.parse(bytes: line)
         } catch {
             return .failure(LineError(message: "invalid JSON: \(error)"))
         }
@@ -70,78 +71,85 @@ struct Check: ParsableCommand {
 }
 
 /// Reads newline-terminated lines from a file descriptor in large chunks.
+///
+/// Lines are returned as slices of an internal buffer, valid until the next call. A line longer
+/// than `maxLineBytes` is skipped up to its newline without being kept in memory, and reported as
+/// `.tooLong`.
 struct LineReader {
     enum Line {
-        case line(ArraySlice<UInt8>)
+        case line(UnsafeRawBufferPointer)
         case tooLong(Int)
     }
 
     let descriptor: Int32
     let maxLineBytes: Int
-    private var buffer: [UInt8] = []
+    private var storage: UnsafeMutableRawPointer
+    private var capacity: Int
     private var start = 0
-    private var scanned = 0
+    private var end = 0
     private var eof = false
-    private var discarding = false
-    private var discarded = 0
+    private var discarded: Int?
 
     init(descriptor: Int32, maxLineBytes: Int) {
         self.descriptor = descriptor
         self.maxLineBytes = maxLineBytes
-        buffer.reserveCapacity(1 << 20)
+        capacity = 1 << 20
+        storage = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    /// Frees the buffer; the reader must not be used afterwards.
+    func close() {
+        storage.deallocate()
     }
 
     mutating func next() -> Line? {
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                defer {
-                    start = newline + 1
-                    scanned = start
+            if end > start, let found = memchr(storage + start, 0x0A, end - start) {
+                let newline = storage.distance(to: found)
+                defer { start = newline + 1 }
+                if let skipped = discarded {
+                    discarded = nil
+                    return .tooLong(skipped + newline - start)
                 }
-                if discarding {
-                    discarding = false
-                    let length = discarded + (newline - start)
-                    discarded = 0
-                    return .tooLong(length)
-                }
-                return .line(buffer[start..<newline])
-            }
-            scanned = buffer.count
-            if buffer.count - start > maxLineBytes {
-                discarding = true
-                discarded += buffer.count - start
-                buffer.removeAll(keepingCapacity: true)
-                start = 0
-                scanned = 0
+                return .line(UnsafeRawBufferPointer(start: storage + start, count: newline - start))
             }
             if eof {
-                guard start < buffer.count || discarding else { return nil }
+                guard start < end || discarded != nil else { return nil }
                 defer {
-                    start = buffer.count
-                    scanned = start
-                    discarding = false
+                    start = end
+                    discarded = nil
                 }
-                if discarding { return .tooLong(discarded + buffer.count - start) }
-                return .line(buffer[start...])
+                if let skipped = discarded { return .tooLong(skipped + end - start) }
+                return .line(UnsafeRawBufferPointer(start: storage + start, count: end - start))
             }
-            // Compact, then read more.
+            if end - start > maxLineBytes {
+                // Too long: forget what we have and skip to the next newline.
+                discarded = (discarded ?? 0) + end - start
+                start = 0
+                end = 0
+            }
+            // Make room: move the partial line to the front, grow if it fills the buffer.
             if start > 0 {
-                buffer.removeFirst(start)
-                scanned -= start
+                (storage).copyMemory(from: storage + start, byteCount: end - start)
+                end -= start
                 start = 0
             }
-            let chunk = 1 << 20
-            let oldCount = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: chunk))
-            let n = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress! + oldCount, chunk)
+            if end == capacity {
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                bigger.copyMemory(from: storage, byteCount: end)
+                storage.deallocate()
+                storage = bigger
+                capacity *= 2
             }
-            if n < 0, errno == EINTR {
-                buffer.removeLast(chunk)
-                continue
+            let n = read(descriptor, storage + end, capacity - end)
+            if n < 0 {
+                if errno == EINTR { continue }
+                eof = true
+            } else if n == 0 {
+                eof = true
+            } else {
+                end += n
             }
-            buffer.removeLast(chunk - max(n, 0))
-            if n <= 0 { eof = true }
         }
     }
 }

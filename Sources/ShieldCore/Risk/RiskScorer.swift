@@ -76,7 +76,7 @@ public enum RiskScorer {
         }
         let recommendation: String
         switch level {
-        case .high: recommendation = "Do not run without the strict policy and a sandbox with no network (mcp-shield proxy --policy strict)."
+        case .high: recommendation = "Do not run without the strict policy, and isolate the server (no network, no credentials)."
         case .medium: recommendation = "Run through the proxy with the default policy, filesystem roots set, and review the audit log."
         case .low: recommendation = "Safe to run through the proxy with the default policy."
         }
