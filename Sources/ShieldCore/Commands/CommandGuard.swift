@@ -37,55 +37,160 @@ struct CommandGuard: Sendable {
         check(commandLine: commandLine, depth: 0)
     }
 
+    /// Command lines longer than this are refused rather than analysed.
+    static let maxCommandLineBytes = 256 << 10
+    /// Substitutions and nested `sh -c` scripts one command line may hold.
+    static let maxSubstitutions = 64
+
     private func check(commandLine: String, depth: Int) -> Finding? {
         guard depth < 8 else {
             return Finding(rule: "command.too-complex", reason: "command substitutions are nested more than 8 deep")
         }
+        guard commandLine.utf8.count <= Self.maxCommandLineBytes else {
+            return Finding(rule: "command.too-complex", reason: "command line is longer than \(Self.maxCommandLineBytes) bytes")
+        }
         let syntax = ShellSyntax(commandLine)
+        // Scripts the line runs itself: substitutions, `sh -c '…'`, `eval …`.
+        let nested = syntax.substitutions + Self.inlineScripts(syntax)
+        guard nested.count <= Self.maxSubstitutions else {
+            return Finding(rule: "command.too-complex", reason: "command line holds more than \(Self.maxSubstitutions) substitutions or inline scripts")
+        }
         if let finding = forkBomb(commandLine) ?? downloadAndExecute(syntax) ?? reverseShell(syntax) ?? destructive(syntax)
             ?? exfiltration(syntax) ?? credentialReads(syntax) ?? networkTargets(syntax)
         {
             return finding
         }
-        for substitution in syntax.substitutions {
-            if let finding = check(commandLine: substitution, depth: depth + 1) { return finding }
+        for script in nested {
+            if let finding = check(commandLine: script, depth: depth + 1) { return finding }
         }
         return nil
+    }
+
+    /// The scripts given to `sh -c`, `bash -lc`, `su -c`, and the words given to `eval`.
+    static func inlineScripts(_ syntax: ShellSyntax) -> [String] {
+        var scripts: [String] = []
+        for command in syntax.commands {
+            guard let program = command.program else { continue }
+            let arguments = Array(command.arguments)
+            if program.name == "eval" {
+                scripts.append(arguments.joined(separator: " "))
+            } else if shells.contains(interpreterName(program.name)) || program.name == "su" {
+                for (index, argument) in arguments.enumerated()
+                where (argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.contains("c")) || argument == "--command" {
+                    if index + 1 < arguments.count { scripts.append(arguments[index + 1]) }
+                    break
+                }
+            }
+        }
+        return scripts
+    }
+
+    /// `python3.12` → `python`, `bash5` → `bash`: interpreters by family.
+    static func interpreterName(_ name: String) -> String {
+        var base = Substring(name)
+        while let last = base.last, last.isNumber || last == "." { base = base.dropLast() }
+        return base.isEmpty ? name : String(base)
+    }
+
+    static func isInterpreter(_ name: String) -> Bool {
+        interpreters.contains(name) || interpreters.contains(interpreterName(name))
+    }
+
+    /// Whether an interpreter reads its program from standard input: no inline code option
+    /// (`-c`, `-e`, `-m`, `-r`, `-E`) and no script operand. `python3 -m json.tool` and
+    /// `perl -ne '…'` read data, not code.
+    static func readsProgramFromStdin(_ command: ShellSyntax.SimpleCommand) -> Bool {
+        guard let program = command.program, isInterpreter(program.name) else { return false }
+        if ["source", ".", "eval", "iex", "invoke-expression"].contains(program.name) { return true }
+        for argument in command.arguments {
+            if argument == "-" || argument == "-s" || argument == "--" { return true }
+            if argument.hasPrefix("--") { continue }
+            if argument.hasPrefix("-") {
+                if argument.dropFirst().contains(where: { "cemrE".contains($0) }) { return false }
+                continue
+            }
+            return false  // a script file or code operand
+        }
+        return true
     }
 
     private func downloadAndExecute(_ syntax: ShellSyntax) -> Finding? {
         for pipeline in syntax.pipelines {
             let names = pipeline.commands.map { $0.program?.name ?? "" }
             if let download = names.firstIndex(where: Self.downloaders.contains),
-                let run = names[(download + 1)...].first(where: Self.interpreters.contains)
+                let run = pipeline.commands[(download + 1)...].first(where: Self.readsProgramFromStdin)
             {
-                return Finding(rule: "command.download-exec", reason: "command pipes a download (\(names[download])) into an interpreter (\(run))")
+                return Finding(rule: "command.download-exec", reason: "command pipes a download (\(names[download])) into an interpreter (\(run.program?.name ?? "?"))")
             }
         }
-        // An interpreter fed by a substitution that downloads: bash <(curl …), sh -c "$(curl …)", eval "$(wget …)".
-        for command in syntax.commands {
-            guard let program = command.program, Self.interpreters.contains(program.name) else { continue }
-            for substitution in syntax.substitutions where ShellSyntax(substitution).commands.contains(where: { Self.downloaders.contains($0.program?.name ?? "") }) {
-                if command.words.contains(where: { $0.contains(substitution) }) {
+        // An interpreter fed by a substitution that downloads: bash <(curl …), sh -c "$(curl …)",
+        // eval "$(wget …)", bash <<< "$(curl …)", bash < <(curl …).
+        let downloading = syntax.substitutions.filter { ShellSyntax($0).commands.contains { Self.downloaders.contains($0.program?.name ?? "") } }
+        if !downloading.isEmpty {
+            for command in syntax.commands {
+                guard let program = command.program, Self.isInterpreter(program.name) else { continue }
+                for substitution in downloading where (command.words + command.redirectTargets).contains(where: { $0.contains(substitution) }) {
                     return Finding(rule: "command.download-exec", reason: "\(program.name) runs code downloaded by a substitution")
                 }
             }
         }
-        // Download, then make executable.
-        let names = syntax.commands.map { $0.program?.name ?? "" }
-        if let download = names.firstIndex(where: Self.downloaders.contains),
-            syntax.commands[(download + 1)...].contains(where: { $0.program?.name == "chmod" && $0.arguments.contains { $0.contains("x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") } })
-        {
-            return Finding(rule: "command.download-exec", reason: "command downloads a file (\(names[download])) and makes it executable")
+        // Download a file, then make it executable or run it.
+        let commands = syntax.commands
+        for (index, command) in commands.enumerated() {
+            guard let downloader = command.program?.name, Self.downloaders.contains(downloader) else { continue }
+            let written = Self.downloadedFiles(command)
+            for later in commands[(index + 1)...] {
+                guard let program = later.program else { continue }
+                if program.name == "chmod", later.arguments.contains(where: { $0.contains("x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") }) {
+                    return Finding(rule: "command.download-exec", reason: "command downloads a file (\(downloader)) and makes it executable")
+                }
+                let runs = [later.words[program.index]] + (Self.isInterpreter(program.name) ? later.arguments.filter { !$0.hasPrefix("-") }.prefix(1) : [])
+                if let file = runs.first(where: { written.contains(Self.basename($0)) }) {
+                    return Finding(rule: "command.download-exec", reason: "command downloads \(file) (\(downloader)) and runs it")
+                }
+            }
         }
         return nil
+    }
+
+    /// The file names a curl or wget command writes: `-o F`, `--output F`, `-O F` (wget), or the
+    /// URL's last path segment (`curl -O`, plain `wget`).
+    static func downloadedFiles(_ command: ShellSyntax.SimpleCommand) -> Set<String> {
+        let arguments = Array(command.arguments)
+        var files = Set<String>()
+        let isWget = command.program?.name == "wget"
+        var remoteName = isWget
+        for (index, argument) in arguments.enumerated() {
+            if ["-o", "--output", "--output-document"].contains(argument) || (isWget && argument == "-O"), index + 1 < arguments.count {
+                files.insert(basename(arguments[index + 1]))
+                remoteName = false
+            } else if argument.hasPrefix("--output=") || argument.hasPrefix("--output-document=") {
+                files.insert(basename(String(argument.split(separator: "=", maxSplits: 1).last ?? "")))
+                remoteName = false
+            } else if !isWget, argument == "-O" || argument == "--remote-name" {
+                remoteName = true
+            }
+        }
+        if remoteName {
+            for argument in arguments where argument.contains("://") {
+                let path = argument.split(separator: "?").first.map(String.init) ?? argument
+                files.insert(basename(path))
+            }
+        }
+        return files
+    }
+
+    static func basename(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
     }
 
     private func reverseShell(_ syntax: ShellSyntax) -> Finding? {
         let allCommands = syntax.commands
         for command in allCommands {
-            for word in command.words + command.redirectTargets where word.contains("/dev/tcp/") || word.contains("/dev/udp/") {
-                return Finding(rule: "command.reverse-shell", reason: "command opens a network socket through \(word.contains("/dev/tcp/") ? "/dev/tcp" : "/dev/udp")")
+            for word in command.words + command.redirectTargets {
+                for device in ["/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/"] where word.contains(device) {
+                    return Finding(rule: "command.reverse-shell", reason: "command opens a network socket through \(device.dropLast())")
+                }
             }
             guard let program = command.program else { continue }
             let arguments = command.arguments
@@ -99,24 +204,28 @@ struct CommandGuard: Sendable {
             if program.name == "socat", arguments.contains(where: { let a = $0.lowercased(); return a.hasPrefix("exec:") || a.hasPrefix("system:") || a.contains(",exec:") }) {
                 return Finding(rule: "command.reverse-shell", reason: "socat connects a program to a network socket")
             }
-            if ["python", "python2", "python3", "perl", "ruby", "php", "node", "nodejs", "lua"].contains(program.name) {
+            if program.name == "ztcp" {
+                return Finding(rule: "command.reverse-shell", reason: "zsh ztcp opens a raw network socket")
+            }
+            let family = Self.interpreterName(program.name)
+            if ["python", "perl", "ruby", "php", "node", "nodejs", "lua", "awk", "gawk"].contains(family) {
                 let code = arguments.joined(separator: " ").lowercased()
-                if code.contains("socket"), ["subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec(", "spawn", "child_process", "popen", "system("].contains(where: code.contains) {
+                let opensSocket = ["socket", "fsockopen", "io::socket", "net.connect", "tcpsocket"].contains(where: code.contains)
+                if opensSocket, ["subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec", "spawn", "child_process", "popen", "system", "proc_open", "fdopen", "sh -i", "`"].contains(where: code.contains) {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) code connects a socket to a shell")
                 }
             }
         }
         for pipeline in syntax.pipelines {
-            let interactiveShell = pipeline.commands.contains { command in
-                guard let program = command.program, Self.shells.contains(program.name) else { return false }
-                return command.arguments.contains { $0 == "-i" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("i")) }
-            }
-            if interactiveShell, pipeline.commands.contains(where: { Self.netcats.contains($0.program?.name ?? "") || ["telnet", "socat", "openssl"].contains($0.program?.name ?? "") }) {
-                return Finding(rule: "command.reverse-shell", reason: "an interactive shell is piped to a network connection")
+            let names = pipeline.commands.map { Self.interpreterName($0.program?.name ?? "") }
+            let hasConnection = names.contains { Self.netcats.contains($0) || ["telnet", "socat", "openssl"].contains($0) }
+            if hasConnection, names.contains(where: Self.shells.contains) {
+                return Finding(rule: "command.reverse-shell", reason: "a shell is wired to a network connection in one pipeline")
             }
         }
         let names = Set(allCommands.compactMap { $0.program?.name })
-        if names.contains("mkfifo"), !names.isDisjoint(with: Self.netcats.union(["telnet", "openssl", "socat"])) {
+        let makesPipe = names.contains("mkfifo") || allCommands.contains { $0.program?.name == "mknod" && $0.arguments.contains("p") }
+        if makesPipe, !names.isDisjoint(with: Self.netcats.union(["telnet", "openssl", "socat"])) {
             return Finding(rule: "command.reverse-shell", reason: "a named pipe is wired to a network connection")
         }
         return nil
@@ -137,24 +246,35 @@ struct CommandGuard: Sendable {
                 if options.contains("--no-preserve-root") {
                     return Finding(rule: "command.destructive", reason: "rm --no-preserve-root deletes the whole filesystem")
                 }
-                if recursive, let target = operands.first(where: Self.isCriticalTarget) {
-                    return Finding(rule: "command.destructive", reason: "rm -r on \(target) deletes a system or home directory")
+                if recursive, let target = operands.first(where: isCriticalTarget) {
+                    return Finding(rule: "command.destructive", reason: "rm -r on \(target) deletes a system, home or working directory")
                 }
             case "chmod", "chown", "chgrp":
                 let recursive = options.contains { $0 == "--recursive" || (!$0.hasPrefix("--") && $0.contains("R")) }
-                if recursive, let target = operands.dropFirst().first(where: Self.isCriticalTarget) {
+                if recursive, let target = operands.dropFirst().first(where: isCriticalTarget) {
                     return Finding(rule: "command.destructive", reason: "\(program.name) -R on \(target) changes a whole system or home tree")
                 }
             case "find":
-                if arguments.contains("-delete"), let root = operands.first, Self.isCriticalTarget(root) {
-                    return Finding(rule: "command.destructive", reason: "find \(root) -delete deletes a system or home tree")
+                let filters: Set<String> = ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-newer", "-size", "-user", "-empty"]
+                let deletes = arguments.contains("-delete") || arguments.indices.contains { arguments[$0] == "-exec" && $0 + 1 < arguments.count && ["rm", "shred", "unlink"].contains(arguments[$0 + 1]) }
+                if deletes, let root = operands.first, isCriticalTarget(root), !arguments.contains(where: filters.contains) {
+                    return Finding(rule: "command.destructive", reason: "find \(root) deletes a whole system or home tree")
                 }
             case "dd":
                 if let output = arguments.first(where: { $0.hasPrefix("of=") }), Self.isBlockDevice(String(output.dropFirst(3))) {
                     return Finding(rule: "command.destructive", reason: "dd overwrites the block device \(output.dropFirst(3))")
                 }
+            case "cp", "mv", "tee", "cat", "install":
+                if let device = operands.dropFirst(program.name == "tee" ? 0 : 1).first(where: Self.isBlockDevice) {
+                    return Finding(rule: "command.destructive", reason: "\(program.name) writes to the block device \(device)")
+                }
+            case "rsync":
+                if options.contains(where: { $0.hasPrefix("--delete") }), let destination = operands.last, isCriticalTarget(destination) {
+                    return Finding(rule: "command.destructive", reason: "rsync --delete into \(destination) deletes a system or home tree")
+                }
             case "shred", "wipefs", "blkdiscard", "sfdisk", "sgdisk", "parted", "fdisk":
-                if let device = operands.first(where: Self.isBlockDevice) ?? (program.name == "shred" ? nil : operands.first) {
+                let listsOnly = arguments.contains { ["-l", "--list", "-p", "--print", "print", "-s", "--show"].contains($0) }
+                if !listsOnly, let device = operands.first(where: Self.isBlockDevice) ?? (program.name == "shred" ? nil : operands.first) {
                     return Finding(rule: "command.destructive", reason: "\(program.name) \(device) destroys data on a disk")
                 }
             default:
@@ -166,20 +286,30 @@ struct CommandGuard: Sendable {
         return nil
     }
 
-    /// A function that calls itself twice through a pipe in the background: `:(){ :|:& };:`.
+    /// A function that calls itself twice through a pipe in the background: `:(){ :|:& };:`,
+    /// `bomb() { bomb | bomb & }`, `function f { f|f & }`. Linear: each body is read at most
+    /// 512 characters.
     private func forkBomb(_ line: String) -> Finding? {
-        let compact = String(line.unicodeScalars.filter { !$0.properties.isWhitespace })
-        var search = compact[...]
-        while let range = search.range(of: "(){") {
-            let name = compact[..<range.lowerBound].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }
-            let body = compact[range.upperBound...].prefix { $0 != "}" }
-            let callee = String(name.reversed())
-            if !callee.isEmpty, body.contains("\(callee)|\(callee)") {
-                return Finding(rule: "command.destructive", reason: "command defines a fork bomb (\(callee)() calls itself twice)")
+        let compact = Array(line.unicodeScalars.filter { !$0.properties.isWhitespace })
+        for (open, scalar) in compact.enumerated() where scalar == "{" {
+            var nameEnd = open
+            if nameEnd >= 2, compact[nameEnd - 1] == ")", compact[nameEnd - 2] == "(" { nameEnd -= 2 }
+            var nameStart = nameEnd
+            while nameStart > 0, nameEnd - nameStart < 64, Self.isFunctionNameScalar(compact[nameStart - 1]) { nameStart -= 1 }
+            var name = String(String.UnicodeScalarView(compact[nameStart..<nameEnd]))
+            if name.hasPrefix("function"), name.count > 8 { name.removeFirst(8) }
+            guard !name.isEmpty else { continue }
+            let bodyEnd = min(compact.count, open + 512)
+            let body = String(String.UnicodeScalarView(compact[(open + 1)..<bodyEnd].prefix { $0 != "}" }))
+            if body.contains("\(name)|\(name)") {
+                return Finding(rule: "command.destructive", reason: "command defines a fork bomb (\(name)() calls itself twice)")
             }
-            search = compact[range.upperBound...]
         }
         return nil
+    }
+
+    static func isFunctionNameScalar(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == ":" || s == "-" || s == "."
     }
 
     private func exfiltration(_ syntax: ShellSyntax) -> Finding? {
@@ -191,9 +321,16 @@ struct CommandGuard: Sendable {
                 for candidate in Self.pathCandidates(in: word) where paths.deniedFile(candidate) != nil {
                     return Finding(rule: "command.credential-exfiltration", reason: "command sends the credential file \(quote(candidate)) over the network (\(sender))")
                 }
+                if word.lowercased().hasPrefix("file:"), paths.deniedFile(word) != nil {
+                    return Finding(rule: "command.credential-exfiltration", reason: "command sends the credential file \(quote(word)) over the network (\(sender))")
+                }
             }
-            if let program = command.program?.name, ["env", "printenv", "set", "export", "declare"].contains(program), command.arguments.isEmpty || program == "env" && command.arguments.allSatisfy({ $0.hasPrefix("-") }) {
-                return Finding(rule: "command.credential-exfiltration", reason: "command sends the environment (\(program)) over the network (\(sender))")
+            // The environment itself: env, printenv, export -p, set, declare -p.
+            let first = command.words.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? ""
+            let dumpsEnvironment = ["env", "printenv"].contains(first) && command.words.dropFirst().allSatisfy { $0.hasPrefix("-") || Self.isSecretVariable($0) }
+                || (["set", "export", "declare", "typeset"].contains(first) && command.words.dropFirst().allSatisfy { $0.hasPrefix("-") })
+            if dumpsEnvironment {
+                return Finding(rule: "command.credential-exfiltration", reason: "command sends the environment (\(first)) over the network (\(sender))")
             }
         }
         for name in all.flatMap(\.variables) where Self.isSecretVariable(name) {
@@ -204,7 +341,14 @@ struct CommandGuard: Sendable {
 
     private func credentialReads(_ syntax: ShellSyntax) -> Finding? {
         for command in syntax.commands {
-            for word in command.words + command.redirectTargets {
+            var words = command.words + command.redirectTargets
+            // `cp .env.example .env` writes a .env file; it reads no credential.
+            if let program = command.program?.name, ["cp", "mv", "install"].contains(program), let last = command.words.last,
+                Self.basename(last).hasPrefix(".env"), command.words.count > program.count
+            {
+                words.removeAll { $0 == last }
+            }
+            for word in words {
                 for candidate in Self.pathCandidates(in: word) {
                     if let finding = paths.deniedFile(candidate) { return finding }
                 }
@@ -213,12 +357,30 @@ struct CommandGuard: Sendable {
         return nil
     }
 
-    /// Hosts given to network commands without a scheme: `curl 2852039166`, `nc 127.1 6379`,
-    /// `ssh root@10.0.0.1`, `scp f user@internal:/tmp`, `socat - TCP:127.0.0.1:22`.
+    /// Destinations in network commands: URLs in the unquoted words (`http://''169.254.169.254/`
+    /// is `http://169.254.169.254/` to the shell), brace expansions, hosts without a scheme
+    /// (`curl 2852039166`, `curl 169.254.169.254/latest`, `nc 127.1 6379`, `ssh root@10.0.0.1`,
+    /// `scp f user@internal:/tmp`, `socat - TCP:127.0.0.1:22`) and `curl --resolve`/`--connect-to`.
     private func networkTargets(_ syntax: ShellSyntax) -> Finding? {
         for command in syntax.commands {
+            for word in command.words where word.contains(":") {
+                for expanded in Self.braceExpansions(word) {
+                    for url in URLFinder.urls(in: expanded, quotesTerminate: false) {
+                        if case .finding(let finding) = egress.check(url: url, asWholeValue: false) { return finding }
+                    }
+                }
+            }
             guard let program = command.program, Self.networkSenders.contains(program.name) || program.name == "ping" else { continue }
-            for argument in command.arguments where !argument.hasPrefix("-") && !argument.contains("://") {
+            let arguments = Array(command.arguments)
+            for (index, argument) in arguments.enumerated() {
+                if ["--resolve", "--connect-to"].contains(argument), index + 1 < arguments.count {
+                    // host:port:address (or host:port:host:port): the last address is dialled.
+                    let parts = arguments[index + 1].split(separator: ":")
+                    for part in parts.dropFirst(2) where Self.looksLikeHost(part) {
+                        if let finding = egress.check(hostValue: part, lenient: true) { return finding }
+                    }
+                }
+                guard !argument.hasPrefix("-"), !argument.contains("://") else { continue }
                 var host = Substring(argument)
                 if program.name == "socat" {
                     let parts = argument.split(separator: ":")
@@ -227,24 +389,41 @@ struct CommandGuard: Sendable {
                 } else if ["scp", "rsync", "sftp"].contains(program.name) {
                     guard let colon = argument.firstIndex(of: ":") else { continue }
                     host = argument[..<colon]
+                } else if let slash = host.firstIndex(of: "/"), slash != host.startIndex {
+                    host = host[..<slash]  // curl 169.254.169.254/latest/meta-data
                 }
                 if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
                 guard Self.looksLikeHost(host) else { continue }
-                if let finding = egress.check(hostValue: host), finding.rule != "ssrf.unparsable-url" { return finding }
+                if let finding = egress.check(hostValue: host, lenient: true) { return finding }
             }
         }
         return nil
     }
 
+    /// Bash brace expansion of one `{a,b,…}` group (what `curl http://{a,b}/` contacts), bounded.
+    static func braceExpansions(_ word: String) -> [String] {
+        guard let open = word.firstIndex(of: "{"), let close = word[open...].firstIndex(of: "}") else { return [word] }
+        let alternatives = word[word.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false)
+        guard alternatives.count > 1, alternatives.count <= 32 else { return [word] }
+        return [word] + alternatives.map { String(word[..<open]) + $0 + String(word[word.index(after: close)...]) }
+    }
+
     // MARK: - argv-bound values
 
     /// Judges a value that a tool passes to a program as one argument.
-    func check(argument value: String) -> Finding? {
+    ///
+    /// - Parameter allowVersionOperators: the value names a package, where `>`, `<` and `=` are
+    ///   version constraints (`requests>=2.31`) rather than redirections.
+    func check(argument value: String, allowVersionOperators: Bool = false) -> Finding? {
         if value.hasPrefix("-") {
             return Finding(rule: "command.option-injection", reason: "value \(quote(value)) starts with \"-\" and would be read as an option")
         }
         if value.contains("://") { return nil }
-        for scalar in value.unicodeScalars {
+        let scalars = Array(value.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let isVersionConstraint = allowVersionOperators && (scalar == ">" || scalar == "<") && index + 1 < scalars.count
+                && (scalars[index + 1] == "=" || ("0"..."9").contains(scalars[index + 1]))
+            if isVersionConstraint { continue }  // >=2.31, <3
             switch scalar {
             case ";", "|", "&", "`", ">", "<", "\n", "\r":
                 return Finding(rule: "command.shell-metachar", reason: "value \(quote(value)) contains the shell metacharacter \(quote(String(scalar)))")
@@ -270,12 +449,19 @@ struct CommandGuard: Sendable {
         return ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/"].contains { device.hasPrefix($0) }
     }
 
-    /// `/`, `/*`, `~`, `$HOME`, `..`, `*`, or a top-level directory such as `/etc` or `/home`.
-    static func isCriticalTarget(_ target: String) -> Bool {
+    /// `/`, `/*`, `~`, `$HOME`, `${HOME:?}`, `.`, `..`, `*`, a top-level directory such as `/etc`
+    /// or `/home`, or a home directory (`/home/user`, `/root`).
+    func isCriticalTarget(_ target: String) -> Bool {
         var t = Substring(target)
-        while t.hasSuffix("/*") || (t.hasSuffix("/") && t.count > 1) { t = t.hasSuffix("/*") ? t.dropLast(2) : t.dropLast() }
-        if ["", "/", "*", "~", "$HOME", "${HOME}", "..", "../*"].contains(t) { return true }
-        return t.hasPrefix("/") && !t.dropFirst().contains("/")
+        while t.hasSuffix("/*") || t.hasSuffix("/.") || (t.hasSuffix("/") && t.count > 1) {
+            t = t.hasSuffix("/") ? t.dropLast() : t.dropLast(2)
+        }
+        if t.hasPrefix("${HOME"), let close = t.firstIndex(of: "}") { t = "$HOME" + t[t.index(after: close)...] }
+        if ["", "/", "*", ".", "./*", "~", "$HOME", "..", "../*"].contains(t) { return true }
+        if t.hasPrefix("/") && !t.dropFirst().contains("/") { return true }
+        let segments = t.split(separator: "/")
+        if t.hasPrefix("/home/") && segments.count == 2 { return true }
+        return "/" + paths.home.joined(separator: "/") == t
     }
 
     /// The path-looking parts of a shell word: the word itself, the value of `key=value`,

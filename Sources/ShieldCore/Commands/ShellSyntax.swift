@@ -62,8 +62,13 @@ struct ShellSyntax: Sendable {
                 case " ", "\t":
                     endWord()
                     i += 1
-                case "\n", ";", "(", ")":
+                case "\n", ";":
                     endPipeline()
+                    i += 1
+                case "(", ")":
+                    // Subshells and groups: `(curl …) | sh` is still curl piped into sh.
+                    endWord()
+                    if !command.words.isEmpty || !command.redirectTargets.isEmpty { endCommand() }
                     i += 1
                 case "&":
                     if peek(1) == ">" {  // &> file
@@ -258,6 +263,8 @@ extension ShellSyntax.SimpleCommand {
     /// Wrappers that run the command named after them.
     static let wrappers: Set<String> = ["sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "ionice", "timeout", "stdbuf", "busybox", "xargs", "setsid", "unbuffer", "chroot"]
 
+    static let wrapperOptionsWithValue: Set<String> = ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after"]
+
     /// The program this command runs (basename, lower-case) and the index of its word, skipping
     /// variable assignments and wrappers such as `sudo` and `env`.
     var program: (name: String, index: Int)? {
@@ -270,7 +277,8 @@ extension ShellSyntax.SimpleCommand {
                 continue
             }
             if afterWrapper, word.hasPrefix("-") || word.allSatisfy({ $0.isNumber || $0 == "." || $0 == "s" || $0 == "m" }) {
-                index += 1
+                // sudo -u USER, -g GROUP …: options that take a value skip it too.
+                index += Self.wrapperOptionsWithValue.contains(word) ? 2 : 1
                 continue
             }
             let name = String(word.split(separator: "/").last ?? Substring(word)).lowercased()

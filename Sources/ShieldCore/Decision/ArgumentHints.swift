@@ -6,18 +6,27 @@
 /// URLs, secrets and hidden characters checked.
 enum ArgumentHints {
     static let urlKeys: Set<String> = [
-        "url", "uri", "href", "link", "endpoint", "host", "hostname", "address", "addr", "ip", "ipaddress",
+        "url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "ipaddress",
         "domain", "webhook", "callback", "proxy", "baseurl", "website",
     ]
     static let urlSuffixes = ["url", "uri", "host", "endpoint", "hostname", "webhook"]
 
     static let pathKeys: Set<String> = [
         "path", "file", "filename", "filepath", "dir", "directory", "folder", "cwd", "root", "source", "src",
-        "dest", "destination", "paths", "files", "workdir", "workingdirectory", "location",
+        "dest", "destination", "paths", "files", "workdir", "workingdirectory",
     ]
     static let pathSuffixes = ["path", "file", "dir", "directory", "folder", "filename", "paths", "files"]
 
-    static let commandKeys: Set<String> = ["command", "cmd", "script", "commandline", "shellcommand", "bash", "sh", "shell"]
+    static let commandKeys: Set<String> = ["command", "cmd", "script", "commandline", "shellcommand", "bash", "sh", "shell", "args", "argv"]
+
+    /// Keys naming a package, whose values may carry version operators (`requests>=2.31`).
+    static let packageKeys: Set<String> = ["package", "packagename", "packages", "dependency", "requirement", "module"]
+
+    /// Keys whose values are never destinations or paths, whatever they look like.
+    static let notDestinationKeys: Set<String> = [
+        "version", "versions", "ver", "release", "build", "semver", "date", "time", "timestamp", "id", "number",
+        "xpath", "jsonpath", "selector", "query", "regex", "pattern", "glob", "mimetype", "contenttype",
+    ]
 
     static let argumentKeys: Set<String> = [
         "branch", "ref", "rev", "revision", "commit", "tag", "repo", "repository", "package", "module", "packagename",
@@ -49,6 +58,8 @@ enum ArgumentHints {
     /// The kind a key suggests, or `nil` for none.
     static func kind(forKey key: String) -> Policy.ArgumentKind? {
         let k = normalize(key)
+        if argumentKeys.contains(k) { return .argument }
+        if notDestinationKeys.contains(k) { return .text }
         if urlKeys.contains(k) || urlSuffixes.contains(where: { k.hasSuffix($0) }) { return .url }
         if pathKeys.contains(k) || pathSuffixes.contains(where: { k.hasSuffix($0) }) { return .path }
         if commandKeys.contains(k) { return .command }

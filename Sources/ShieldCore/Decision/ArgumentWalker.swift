@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Visits every key and every value of a tool call's arguments, at every depth, without recursion.
 ///
 /// Arrays and objects go on an explicit stack, so no input can overflow the call stack. Strings
@@ -47,11 +49,24 @@ struct ArgumentWalker {
                 return Finding(rule: "args.too-deep", reason: "arguments nest deeper than \(engine.limits.maxDepth) levels", path: render(frame.path))
             }
             switch frame.value {
-            case .null, .bool, .number:
+            case .null, .bool:
                 continue
+            case .number(let number):
+                // `{"host": 2130706433}` is 127.0.0.1 to anything that formats it into a URL.
+                let (kind, _) = kind(for: frame)
+                if kind == .host || kind == .url, let finding = engine.egress.check(hostValue: Substring(number), lenient: true) {
+                    return located(finding, frame.path)
+                }
             case .string(let text):
                 if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
             case .array(let elements):
+                // An argv array under a command key is also judged as the command line it forms.
+                if kind(for: frame).0 == .command, elements.count > 1 {
+                    let words = elements.compactMap(\.stringValue)
+                    if words.count == elements.count, let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " ")) {
+                        return located(finding, frame.path)
+                    }
+                }
                 // Push in reverse so elements are visited in order.
                 for (index, element) in elements.enumerated().reversed() {
                     stack.append(Frame(value: element, path: child(frame.path, .index(index)), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding))
@@ -102,29 +117,41 @@ struct ArgumentWalker {
                 // Not JSON: checked as text below.
             }
         }
-        if let finding = checkText(text, kind: kind(for: frame)) { return located(finding, frame.path) }
+        let (kind, declared) = kind(for: frame)
+        let isPackage = frame.key.map { ArgumentHints.packageKeys.contains(ArgumentHints.normalize($0)) } ?? false
+        let keyMentionsSecret = frame.key.map { ByteSearch.containsIgnoringASCIICase($0, lowercasedNeedle: "secret") } ?? false
+        if let finding = checkText(text, kind: kind, declared: declared, allowVersionOperators: isPackage, keyMentionsSecret: keyMentionsSecret) {
+            return located(finding, frame.path)
+        }
         return nil
     }
 
-    /// The kind a string value is judged as: declared by the policy, a shell tool's command line,
-    /// or suggested by its key.
-    private func kind(for frame: Frame) -> Policy.ArgumentKind? {
-        guard let key = frame.key else { return tool.isShell ? .command : nil }
-        if let declared = tool.argumentKinds[key] { return declared }
-        if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return declared }
-        if tool.isShell { return .command }
-        return ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }
+    /// The kind a value is judged as — declared by the policy, a shell tool's command line, or
+    /// suggested by its key — and whether the policy declared it (declared kinds fail closed on
+    /// values that do not fit; suggested ones give way to prose).
+    private func kind(for frame: Frame) -> (Policy.ArgumentKind?, declared: Bool) {
+        guard let key = frame.key else { return (tool.isShell ? .command : nil, false) }
+        if let declared = tool.argumentKinds[key] { return (declared, true) }
+        if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
+        if tool.isShell { return (.command, false) }
+        return (ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }, false)
     }
 
     /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
     /// kind (`.host` from a URL-ish key, `.path` from a path-ish key) gives way for values that
     /// are clearly prose (contain whitespace); a declared kind never does.
-    private func checkText(_ text: String, kind: Policy.ArgumentKind?) -> Finding? {
+    private func checkText(_ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false) -> Finding? {
         if let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
-        if engine.policy.secretsEnabled, let secret = SecretScanner.firstSecret(in: text) {
-            return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
+        if engine.policy.secretsEnabled {
+            if let secret = SecretScanner.firstSecret(in: text, keyMentionsSecret: keyMentionsSecret) {
+                return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
+            }
+            // HTTP Basic credentials carry tokens base64-encoded (`user:ghp_…`).
+            if let decoded = Self.basicCredentials(text), let secret = SecretScanner.firstSecret(in: decoded, keyMentionsSecret: true) {
+                return Finding(rule: "secret.\(secret.kind)", reason: "HTTP Basic credentials hold a live-shaped \(secret.label) (\(secret.preview))")
+            }
         }
         if !engine.blockedArgPatterns.isEmpty {
             let lowered = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.lowercased()
@@ -141,22 +168,24 @@ struct ArgumentWalker {
             case .clear: break
             }
         }
-        let isProse = text.utf8.contains { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let hasSpace = text.utf8.contains(0x20)
+        let isProse = hasSpace || text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         switch kind {
-        case .url?:
-            // Declared URL: the whole value must be a URL (or host) a client would reach safely.
-            if !ByteSearch.contains(String(text), "://") { return engine.egress.check(hostValue: Substring(text)) }
-            if isProse { return Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL") }
-            return nil  // judged above as a whole value
-        case .host?:
-            if isProse || text.isEmpty { return nil }
-            if ByteSearch.contains(String(text), "://") {
-                if case .finding(let finding) = engine.egress.check(url: Substring(text), asWholeValue: true) { return finding }
+        case .url?, .host?:
+            // WHATWG removes tabs and newlines anywhere in a URL, so they do not make it prose.
+            if text.isEmpty { return nil }
+            if hasSpace {
+                return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
+            }
+            let stripped = Self.removingTabsAndNewlines(text)
+            if ByteSearch.contains(stripped, "://") {
+                if case .finding(let finding) = engine.egress.check(url: Substring(stripped), asWholeValue: true) { return finding }
                 return nil
             }
-            return engine.egress.check(hostValue: Substring(text))
+            return engine.egress.check(hostValue: Substring(stripped), lenient: !declared)
         case .path?:
-            if text.isEmpty || ByteSearch.contains(String(text), "://") || text.utf8.contains(0x0A) { return nil }
+            if text.isEmpty || text.utf8.contains(0x0A) { return nil }
+            if ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
             if text.hasPrefix("-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
             }
@@ -164,15 +193,35 @@ struct ArgumentWalker {
         case .command?:
             return engine.commands.check(commandLine: text)
         case .argument?:
-            return engine.commands.check(argument: text)
+            return engine.commands.check(argument: text, allowVersionOperators: allowVersionOperators)
         case .text?:
             return nil
         case nil:
             if isProse || text.isEmpty { return nil }
             if Self.looksLikePath(text) { return engine.paths.check(text) }
-            if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text)) }
+            if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
             return nil
         }
+    }
+
+    /// The decoded `user:password` of a `Basic …` authorization value, if `text` holds one.
+    static func basicCredentials(_ text: String) -> String? {
+        guard ByteSearch.containsIgnoringASCIICase(text, lowercasedNeedle: "basic "),
+            let range = text.range(of: "Basic ", options: .caseInsensitive)
+        else { return nil }
+        let encoded = text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
+        guard encoded.count >= 16, let data = Data(base64Encoded: String(encoded)) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// `word` single-quoted for a POSIX shell.
+    static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func removingTabsAndNewlines(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return String(decoding: text.utf8.filter { $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
     }
 
     /// A whole value that is a path although its key does not say so.

@@ -39,7 +39,25 @@ struct EgressGuard: Sendable {
     ///
     /// - Parameter asWholeValue: the URL is the whole argument (or the argument is URL-valued):
     ///   the scheme rule applies. URLs found inside prose are judged by host only.
-    func check(url text: Substring, asWholeValue: Bool) -> URLOutcome {
+    /// The longest URL prefix judged. The host lies in the authority, which must end within it.
+    static let maxJudgedURLBytes = 8 << 10
+
+    func check(url fullText: Substring, asWholeValue: Bool) -> URLOutcome {
+        var text = fullText
+        if text.utf8.count > Self.maxJudgedURLBytes {
+            // Judge the scheme and authority only, so scanning stays linear in the input; a URL
+            // whose authority does not end within the bound is refused rather than guessed at.
+            let window = text.utf8.prefix(Self.maxJudgedURLBytes)
+            let schemeEnd = window.firstIndex(of: UInt8(ascii: ":")) ?? window.endIndex
+            var hostStart = schemeEnd
+            while hostStart < window.endIndex, [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "\\")].contains(window[hostStart]) {
+                hostStart = window.index(after: hostStart)
+            }
+            guard let end = window[hostStart...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
+                return .finding(Finding(rule: "ssrf.unparsable-url", reason: "URL \(quote(fullText)) has an authority longer than \(Self.maxJudgedURLBytes) bytes"))
+            }
+            text = fullText[..<end]
+        }
         let url: URLReference
         switch URLReference.parse(text) {
         case .success(let parsed): url = parsed
@@ -65,13 +83,31 @@ struct EgressGuard: Sendable {
 
     /// Checks a value that names a host: `127.1`, `localhost:6379`, `[::1]:80`, `fe80::1%eth0`,
     /// `user@host`, or a URL with or without a scheme.
-    func check(hostValue text: Substring) -> Finding? {
+    ///
+    /// - Parameter lenient: the value is only *suggested* to be a host (by its key): one that does
+    ///   not parse as a host is not a destination (`#section`, `/v1/chat`, `data:…`) rather than
+    ///   a parse failure.
+    func check(hostValue text: Substring, lenient: Bool = false) -> Finding? {
         if ByteSearch.contains(String(text), "://") {
             if case .finding(let finding) = check(url: text, asWholeValue: true) { return finding }
             return nil
         }
         if case .success(let host) = Host.parse(text, allowZone: true) {
             return check(host: host, port: nil)
+        }
+        if lenient {
+            // Something that tries to be an IPv4 address and fails is refused, not ignored.
+            let hostPart = text.prefix { !"/?#:".contains($0) }
+            if hostPart.contains("."), hostPart.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" }) {
+                if case .finding(let finding) = check(url: "http://" + text, asWholeValue: false) { return finding }
+                return nil
+            }
+            guard let first = text.utf8.first, first.isASCIILetter || first &- 48 < 10 || first == UInt8(ascii: "[") else { return nil }
+            guard case .success(let url) = URLReference.parse("http://" + text) else { return nil }
+            for host in [url.host].compactMap({ $0 }) + url.alternateHosts {
+                if let finding = check(host: host, port: url.port ?? 80) { return finding }
+            }
+            return nil
         }
         if case .finding(let finding) = check(url: "http://" + text, asWholeValue: false) { return finding }
         return nil

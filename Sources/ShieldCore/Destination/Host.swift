@@ -47,7 +47,15 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
         }
         var name: String
         if !input.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 >= 0x80 }) {
-            name = String(input)  // the common case: plain ASCII
+            // The common case, plain ASCII: lower-case while copying.
+            name = String(unsafeUninitializedCapacity: input.utf8.count) { buffer in
+                var i = 0
+                for byte in input.utf8 {
+                    buffer[i] = ByteSearch.lower(byte)
+                    i += 1
+                }
+                return i
+            }
         } else {
             // Percent-decode, then require UTF-8.
             var bytes: [UInt8] = []
@@ -66,9 +74,9 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
             guard let decoded = String(validating: bytes, as: UTF8.self) else {
                 return .failure(ParseError(message: "host is not valid UTF-8 after percent-decoding"))
             }
-            name = decoded.utf8.allSatisfy({ $0 < 0x80 }) ? decoded : mapUnicode(decoded)
+            name = decoded.utf8.allSatisfy({ $0 < 0x80 }) ? ByteSearch.lowercased(decoded) : mapUnicode(decoded)
         }
-        name = name.lowercased()
+        if !name.utf8.allSatisfy({ $0 < 0x80 }) { name = name.lowercased() }
         for scalar in name.unicodeScalars where isForbiddenDomainCodePoint(scalar) {
             return .failure(ParseError(message: "host contains forbidden character U+\(String(scalar.value, radix: 16, uppercase: true))"))
         }
@@ -96,9 +104,11 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
         for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
             switch scalar.value {
             case 0x3002, 0xFF0E, 0xFF61: mapped.append(".")
-            case 0x00AD, 0x034F, 0x180B...0x180F, 0x200B...0x200D, 0x2060, 0xFE00...0xFE0F, 0xFEFF, 0xE0100...0xE01EF:
-                continue
-            default: mapped.append(scalar)
+            default:
+                // UTS #46 maps default-ignorable code points (soft hyphen, zero-width and
+                // invisible operators, shorthand format controls, variation selectors) to nothing.
+                if scalar.properties.isDefaultIgnorableCodePoint || (0x1BCA0...0x1BCA3).contains(scalar.value) { continue }
+                mapped.append(scalar)
             }
         }
         return String(mapped)

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Classifies a canonical ``Host``: addresses through ``AddressClassifier``, names against the
 /// metadata names, definitionally local names and wildcard-DNS services that answer with an
 /// address embedded in the name (`127.0.0.1.nip.io`, `lvh.me`).
@@ -47,6 +49,9 @@ public enum HostClassifier {
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
         if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
+        if name == "kubernetes.default" || hasLabelSuffix(name, "kubernetes.default") {
+            return .localName("\"\(name)\" is the in-cluster Kubernetes API")
+        }
         for suffix in localSuffixes where hasLabelSuffix(name, suffix) {
             return .localName("\"\(name)\" is a local name (.\(suffix))")
         }
@@ -77,6 +82,12 @@ public enum HostClassifier {
     /// The IPv4 address a wildcard-DNS name spells: `a.b.c.d`, `x-a-b-c-d`, or 8 hex digits, at the end.
     static func echoedAddress(_ labels: Substring) -> IPAddress? {
         let dotted = labels.split(separator: ".")
+        // sslip.io spells IPv6 with dashes for colons: `--1` is `::1`.
+        if let last = dotted.last, last.contains("--") || last.filter({ $0 == "-" }).count >= 2,
+            let address = IPAddress.parseIPv6(last.replacingOccurrences(of: "-", with: ":"))
+        {
+            return address
+        }
         if dotted.count >= 4, let address = IPAddress.parseDottedQuad(dotted.suffix(4).joined(separator: ".")) {
             return address
         }

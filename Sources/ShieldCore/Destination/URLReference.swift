@@ -61,10 +61,13 @@ public struct URLReference: Sendable, Hashable {
         let special = specialSchemes.contains(scheme)
         let authority: Substring
         if special {
-            let afterSlashes = rest.drop { $0 == "/" || $0 == "\\" }
-            authority = afterSlashes.prefix { !Self.endsSpecialAuthority($0) }
+            let start = rest.utf8.firstIndex { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") } ?? rest.endIndex
+            let end = rest.utf8[start...].firstIndex(where: Self.endsSpecialAuthority) ?? rest.endIndex
+            authority = rest[start..<end]
         } else if rest.utf8.starts(with: "//".utf8) {
-            authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            let start = rest.utf8.index(rest.startIndex, offsetBy: 2)
+            let end = rest.utf8[start...].firstIndex(where: Self.endsAuthority) ?? rest.endIndex
+            authority = rest[start..<end]
         } else {
             return .success(url)  // opaque: mailto:, data:, javascript:, urn:
         }
@@ -85,7 +88,8 @@ public struct URLReference: Sendable, Hashable {
 
         // Other readings differ only when the RFC 3986 authority holds "@" or "\\".
         if rest.utf8.starts(with: "//".utf8) {
-            let rfcAuthority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            let start = rest.utf8.index(rest.startIndex, offsetBy: 2)
+            let rfcAuthority = rest[start..<(rest.utf8[start...].firstIndex(where: Self.endsAuthority) ?? rest.endIndex)]
             if rfcAuthority.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "\\") }) {
                 url.alternateHosts = alternateHosts(rfcAuthority, excluding: url.host)
             }
@@ -95,6 +99,14 @@ public struct URLReference: Sendable, Hashable {
 
     static func endsSpecialAuthority(_ c: Character) -> Bool {
         c == "/" || c == "\\" || c == "?" || c == "#"
+    }
+
+    static func endsSpecialAuthority(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#")
+    }
+
+    static func endsAuthority(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#")
     }
 
     /// Hosts an RFC 3986 reader (backslash is not a delimiter) or a first-"@" reader would contact.
@@ -140,19 +152,20 @@ public struct URLReference: Sendable, Hashable {
 
     /// Splits `host:port` (with bracketed IPv6). The port must be decimal and at most 65535.
     static func splitHostPort(_ text: Substring) -> Result<(Substring, Int?), ParseError> {
+        let utf8 = text.utf8
         var hostEnd = text.endIndex
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return .failure(ParseError(message: "unclosed \"[\" in host")) }
-            hostEnd = text.index(after: close)
-            guard hostEnd == text.endIndex || text[hostEnd] == ":" else {
+        if utf8.first == UInt8(ascii: "[") {
+            guard let close = utf8.firstIndex(of: UInt8(ascii: "]")) else { return .failure(ParseError(message: "unclosed \"[\" in host")) }
+            hostEnd = utf8.index(after: close)
+            guard hostEnd == text.endIndex || utf8[hostEnd] == UInt8(ascii: ":") else {
                 return .failure(ParseError(message: "unexpected text after IPv6 address"))
             }
-        } else if let colon = text.firstIndex(of: ":") {
+        } else if let colon = utf8.firstIndex(of: UInt8(ascii: ":")) {
             hostEnd = colon
         }
         let host = text[..<hostEnd]
         guard hostEnd < text.endIndex else { return .success((host, nil)) }
-        let portText = text[text.index(after: hostEnd)...]
+        let portText = text[utf8.index(after: hostEnd)...]
         if portText.isEmpty { return .success((host, nil)) }
         guard portText.utf8.count <= 5, portText.utf8.allSatisfy({ $0 &- 48 < 10 }), let port = Int(portText), port <= 65535 else {
             return .failure(ParseError(message: "invalid port \"\(portText.prefix(16))\""))

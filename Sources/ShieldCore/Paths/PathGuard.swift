@@ -21,16 +21,28 @@ struct PathGuard: Sendable {
         "**/.vault-token", "**/.terraform.d/credentials.tfrc.json", "**/.env", "**/.env.local",
         "**/.env.production", "**/.env.development", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519",
         "**/.bash_history", "**/.zsh_history",
-        "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/passwd", "/etc/master.passwd", "/etc/sudoers",
-        "/etc/sudoers.d/**", "/etc/ssh/ssh_host_*", "/proc", "/proc/**", "/root", "/root/**",
+        "**/.pgpass", "**/.my.cnf", "**/.config/git/credentials", "**/.claude/.credentials.json", "**/.boto",
+        "**/.s3cfg", "**/.config/rclone/rclone.conf", "**/.m2/settings.xml", "**/.gradle/gradle.properties",
+        "**/.cargo/credentials", "**/.cargo/credentials.toml", "**/.config/hub", "**/.terraformrc",
+        "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/passwd", "/etc/passwd-", "/etc/master.passwd",
+        "/etc/sudoers", "/etc/sudoers.d/**", "/etc/ssh/ssh_host_*", "/etc/ssl/private/**", "/etc/kubernetes/**",
+        "/var/backups/**", "/proc", "/proc/**", "/dev/fd", "/dev/fd/**", "/root", "/root/**",
         "/var/run/secrets/**", "/run/secrets/**",
         // MCP client configurations hold every server's credentials.
         "**/claude_desktop_config.json", "**/.cursor/mcp.json", "**/.vscode/mcp.json",
         "**/.codeium/windsurf/mcp_config.json", "**/.claude.json", "**/.config/claude/**",
     ]
 
+    static let envTemplates = [".example", ".sample", ".template", ".dist", ".defaults", ".schema"]
+
     let roots: [[String]]
     let deny: [PathGlob]
+    /// `**/NAME` patterns: a path whose last segment is NAME is denied.
+    let deniedNames: [String: String]
+    /// `**/NAME/**` patterns: a path with NAME as a directory segment is denied.
+    let deniedDirectories: [String: String]
+    /// Every other pattern, matched in full.
+    let otherDeny: [PathGlob]
     let home: [String]
     let base: [String]
     let resolveRealPath: (@Sendable (String) -> String?)?
@@ -54,6 +66,33 @@ struct PathGuard: Sendable {
             return PathGlob("**/" + pattern)
         }
         resolveRealPath = context.resolveRealPath
+        var names: [String: String] = [:], directories: [String: String] = [:], others: [PathGlob] = []
+        for glob in deny {
+            let segments = glob.segments
+            if segments.count == 2, segments[0] == .anyDepth, case .literal(let name) = segments[1] {
+                names[name] = glob.source
+            } else if segments.count == 3, segments[0] == .anyDepth, segments[2] == .anyDepth, case .literal(let name) = segments[1] {
+                directories[name] = glob.source
+            } else {
+                others.append(glob)
+            }
+        }
+        deniedNames = names
+        deniedDirectories = directories
+        otherDeny = others
+    }
+
+    /// The deny pattern `segments` (lower-cased) match, if any.
+    func deniedBy(_ segments: [String]) -> String? {
+        if let last = segments.last, let source = deniedNames[last] { return source }
+        // Every `.env.*` but the templates projects commit (`.env.example`).
+        if let last = segments.last, last.hasPrefix(".env."), !Self.envTemplates.contains(where: { last.hasSuffix($0) }) {
+            return "**/.env.*"
+        }
+        for segment in segments.dropLast() {
+            if let source = deniedDirectories[segment] { return source }
+        }
+        return otherDeny.first { $0.matches(lowercased: segments) }?.source
     }
 
     /// Judges one path.
@@ -67,7 +106,10 @@ struct PathGuard: Sendable {
             return Finding(rule: "path.traversal", reason: "relative path \(quote(raw)) climbs above its base directory")
         }
         if let finding = judge(normalized.segments, raw: raw) { return finding }
-        if let resolveRealPath, let real = resolveRealPath("/" + normalized.segments.joined(separator: "/")) {
+        if normalized.rawSegments.contains(".."), let source = deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) {
+            return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) passes through a denied location (\(source)) before \"..\"")
+        }
+        if let resolveRealPath, let real = resolveRealPath("/" + normalized.rawSegments.joined(separator: "/")) {
             let realSegments = Self.lexical(real.split(separator: "/").map(String.init))
             if realSegments != normalized.segments, let finding = judge(realSegments, raw: raw) {
                 return Finding(rule: finding.rule, reason: finding.reason + " (after resolving symbolic links to \(quote(real)))")
@@ -80,17 +122,37 @@ struct PathGuard: Sendable {
     /// the roots is not required (`ls /usr/bin` is fine) but credential files are still refused.
     func deniedFile(_ raw: String) -> Finding? {
         guard case .success(let normalized) = normalize(raw) else { return nil }
-        let lowered = normalized.segments.map { $0.lowercased() }
-        guard let glob = deny.first(where: { $0.matches(lowercased: lowered) }) else { return nil }
+        let segments = normalized.segments.map(ByteSearch.lowercased)
+        guard let source = deniedBy(segments) ?? deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) ?? deniedByGlob(segments) else { return nil }
         let shown = "/" + normalized.segments.joined(separator: "/")
-        return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
+        return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
+    }
+
+    /// For shell words that are globs (`/etc/shad*`, `~/.s[s]h/id_*`): the deny pattern some
+    /// expansion of them could match, judged segment by segment against the literal entries.
+    func deniedByGlob(_ segments: [String]) -> String? {
+        guard segments.contains(where: Glob.isPattern) else { return nil }
+        for (index, segment) in segments.enumerated() where Glob.isPattern(segment) {
+            if index == segments.count - 1, let name = deniedNames.keys.first(where: { Glob.matches(segment, $0) }) { return deniedNames[name] }
+            if let name = deniedDirectories.keys.first(where: { Glob.matches(segment, $0) }) { return deniedDirectories[name] }
+        }
+        for glob in otherDeny where glob.segments.count == segments.count {
+            let matches = zip(glob.segments, segments).allSatisfy { pattern, segment in
+                switch pattern {
+                case .anyDepth: true
+                case .literal(let literal): Glob.matches(segment, literal)
+                case .pattern(let other): Glob.matches(segment, other) || Glob.matches(other, segment)
+                }
+            }
+            if matches { return glob.source }
+        }
+        return nil
     }
 
     private func judge(_ segments: [String], raw: String) -> Finding? {
         let shown = "/" + segments.joined(separator: "/")
-        let lowered = segments.map { $0.lowercased() }
-        if let glob = deny.first(where: { $0.matches(lowercased: lowered) }) {
-            return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(glob.source))")
+        if let source = deniedBy(segments.map(ByteSearch.lowercased)) {
+            return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
         }
         if !roots.isEmpty, !roots.contains(where: { segments.starts(with: $0) }) {
             let allowed = roots.map { "/" + $0.joined(separator: "/") }.joined(separator: ", ")
@@ -100,7 +162,11 @@ struct PathGuard: Sendable {
     }
 
     struct Normalized {
+        /// The path with `.` and `..` resolved lexically.
         var segments: [String]
+        /// The path as written (made absolute, `.` dropped, `..` kept): what the kernel walks,
+        /// where `/dev/fd/..` is `/proc/self`, not `/dev`.
+        var rawSegments: [String]
         var climbsAboveBase: Bool
     }
 
@@ -163,7 +229,8 @@ struct PathGuard: Sendable {
             }
         }
         let isRelative = !text.hasPrefix("/") && !text.hasPrefix("~")
-        return .success(Normalized(segments: Self.lexical(start + parts), climbsAboveBase: isRelative && climbs))
+        let raw = (start + parts).filter { $0 != "." }
+        return .success(Normalized(segments: Self.lexical(start + parts), rawSegments: raw, climbsAboveBase: isRelative && climbs))
     }
 
     /// Removes `.` and resolves `..` lexically; `..` at the root stays at the root.

@@ -35,7 +35,7 @@ enum SecretScanner {
     }
 
     enum Alphabet: Sendable {
-        case alphanumeric, base62Underscore, urlSafe, upperBase32, slackBody
+        case alphanumeric, base62Underscore, urlSafe, upperBase32, slackBody, base64
 
         func contains(_ b: UInt8) -> Bool {
             let alnum = b.isASCIILetter || b &- 48 < 10
@@ -45,6 +45,7 @@ enum SecretScanner {
             case .urlSafe: return alnum || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
             case .upperBase32: return (b &- UInt8(ascii: "A") < 26) || (b &- UInt8(ascii: "2") < 6)
             case .slackBody: return alnum || b == UInt8(ascii: "-")
+            case .base64: return alnum || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
             }
         }
     }
@@ -78,6 +79,13 @@ enum SecretScanner {
         Shape(prefix: Array("sk-admin-".utf8), kind: "openai-key", label: "OpenAI admin key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
         Shape(prefix: Array("sk-".utf8), kind: "openai-key", label: "OpenAI API key", alphabet: .alphanumeric, minimum: 48, maximum: 48, minimumEntropy: 3.5, infix: Array("T3BlbkFJ".utf8)),
         Shape(prefix: Array("npm_".utf8), kind: "npm-token", label: "npm access token", alphabet: .alphanumeric, minimum: 36, maximum: 36, minimumEntropy: 3.0),
+        Shape(prefix: Array("hf_".utf8), kind: "huggingface-token", label: "Hugging Face token", alphabet: .alphanumeric, minimum: 34, maximum: 40, minimumEntropy: 3.5),
+        Shape(prefix: Array("pypi-AgEIcHlwaS5vcmc".utf8), kind: "pypi-token", label: "PyPI API token", alphabet: .urlSafe, minimum: 50, maximum: 300, minimumEntropy: 3.5),
+        Shape(prefix: Array("xapp-".utf8), kind: "slack-token", label: "Slack app-level token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
+        Shape(prefix: Array("dop_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean token", alphabet: .alphanumeric, minimum: 64, maximum: 64, minimumEntropy: 3.0),
+        Shape(prefix: Array("doo_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean OAuth token", alphabet: .alphanumeric, minimum: 64, maximum: 64, minimumEntropy: 3.0),
+        Shape(prefix: Array("AccountKey=".utf8), kind: "azure-storage-key", label: "Azure storage account key", alphabet: .base64, minimum: 80, maximum: 100, minimumEntropy: 4.0),
+        Shape(prefix: Array("glptt-".utf8), kind: "gitlab-token", label: "GitLab pipeline trigger token", alphabet: .urlSafe, minimum: 20, maximum: 64, minimumEntropy: 3.0),
     ]
 
     /// Shapes indexed by their first byte.
@@ -92,51 +100,59 @@ enum SecretScanner {
     static let interestingFirstBytes: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
         for shape in shapes { table[Int(shape.prefix[0])] = true }
-        for byte in "-eh".utf8 { table[Int(byte)] = true }
+        for byte in "-ehSd".utf8 { table[Int(byte)] = true }
         return table
     }()
 
     /// The first credential in `text`, or `nil`.
-    static func firstSecret(in text: String) -> Match? {
+    ///
+    /// - Parameter keyMentionsSecret: the JSON key holding `text` names a secret
+    ///   (`AWS_SECRET_ACCESS_KEY`), which satisfies the keyword gate of shapes that need one.
+    static func firstSecret(in text: String, keyMentionsSecret: Bool = false) -> Match? {
         var text = text
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { firstSecret(in: $0) } ?? nil
+        return text.utf8.withContiguousStorageIfAvailable { firstSecret(in: $0, keyMentionsSecret: keyMentionsSecret) } ?? nil
     }
 
-    static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>) -> Match? {
+    static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>, keyMentionsSecret: Bool = false) -> Match? {
         let count = bytes.count
         let interesting = interestingFirstBytes
         return interesting.withUnsafeBufferPointer { interesting -> Match? in
             var i = 0
             var base64RunStart = 0
             var previousIsWord = false
+            var noJWTBefore = 0
             while i < count {
                 let byte = bytes[i]
                 if !isBase64Byte(byte) {
-                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i) { return match }
+                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i, keyMentionsSecret: keyMentionsSecret) { return match }
                     base64RunStart = i + 1
                 }
                 if interesting[Int(byte)] {
-                    if let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord) { return match }
+                    if let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord, noJWTBefore: &noJWTBefore) { return match }
                 }
                 previousIsWord = isWordByte(byte)
                 i += 1
             }
-            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count) { return match }
+            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count, keyMentionsSecret: keyMentionsSecret) { return match }
             return nil
         }
     }
 
     /// Looks closer at a position whose byte can start a credential.
-    private static func examine(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, byte: UInt8, previousIsWord: Bool) -> Match? {
+    private static func examine(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, byte: UInt8, previousIsWord: Bool, noJWTBefore: inout Int) -> Match? {
         let next = i + 1 < bytes.count ? bytes[i + 1] : 0
         switch byte {
         case UInt8(ascii: "-") where next == UInt8(ascii: "-"):
             if let match = privateKey(bytes, at: i) { return match }
-        case UInt8(ascii: "e") where next == UInt8(ascii: "y") && !previousIsWord:
-            if let match = jwt(bytes, at: i) { return match }
+        case UInt8(ascii: "e") where next == UInt8(ascii: "y") && !previousIsWord && i >= noJWTBefore:
+            if let match = jwt(bytes, at: i, noJWTBefore: &noJWTBefore) { return match }
         case UInt8(ascii: "h") where next == UInt8(ascii: "o"):
             if let match = slackWebhook(bytes, at: i) { return match }
+        case UInt8(ascii: "S") where next == UInt8(ascii: "G") && !previousIsWord:
+            if let match = sendGridKey(bytes, at: i) { return match }
+        case UInt8(ascii: "d") where next == UInt8(ascii: "i"):
+            if let match = discordWebhook(bytes, at: i) { return match }
         default:
             break
         }
@@ -187,8 +203,11 @@ enum SecretScanner {
     }
 
     /// A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`).
-    static func jwt(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
-        guard hasPrefix(bytes, Self.jwtPrefix, at: start), start == 0 || !isWordByte(bytes[start - 1]) else { return nil }
+    ///
+    /// Whatever the outcome, no other token can start inside the first part, so `noJWTBefore`
+    /// moves past it: scanning stays linear on inputs like `-eyJ-eyJ-eyJ…`.
+    static func jwt(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, noJWTBefore: inout Int) -> Match? {
+        guard hasPrefix(bytes, Self.jwtPrefix, at: start) else { return nil }
         var j = start
         var parts: [Int] = []
         var partStart = j
@@ -199,6 +218,9 @@ enum SecretScanner {
                 continue
             }
             parts.append(j - partStart)
+            // Every later start inside this first part sees the same second and third parts and
+            // a shorter first one: if this start fails, they all do.
+            if parts.count == 1 { noJWTBefore = j }
             if b == UInt8(ascii: "."), parts.count < 3 {
                 j += 1
                 partStart = j
@@ -239,8 +261,53 @@ enum SecretScanner {
         return Match(kind: "slack-webhook", label: "Slack incoming webhook URL", preview: "hooks.slack.com/services/…")
     }
 
+    /// `SG.` + 22 + `.` + 43 base64url characters.
+    static func sendGridKey(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        guard hasPrefix(bytes, Self.sendGridPrefix, at: start) else { return nil }
+        var j = start + 3
+        var lengths: [Int] = []
+        var partStart = j
+        while j <= bytes.count, lengths.count < 2 {
+            let b = j < bytes.count ? bytes[j] : 0
+            if Alphabet.urlSafe.contains(b), j - partStart < 64 {
+                j += 1
+                continue
+            }
+            lengths.append(j - partStart)
+            guard b == UInt8(ascii: "."), lengths.count < 2 else { break }
+            j += 1
+            partStart = j
+        }
+        guard lengths == [22, 43] else { return nil }
+        let body = UnsafeBufferPointer(rebasing: bytes[(start + 3)..<j])
+        guard entropy(body) >= 3.5, !isPlaceholder(body) else { return nil }
+        return Match(kind: "sendgrid-key", label: "SendGrid API key", preview: preview(bytes, start, j))
+    }
+
+    /// `discord.com/api/webhooks/ID/TOKEN` (also `discordapp.com`).
+    static func discordWebhook(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Match? {
+        let prefix: [UInt8]
+        if hasPrefix(bytes, Self.discordPrefix, at: start) {
+            prefix = Self.discordPrefix
+        } else if hasPrefix(bytes, Self.discordAppPrefix, at: start) {
+            prefix = Self.discordAppPrefix
+        } else {
+            return nil
+        }
+        var j = start + prefix.count
+        let idStart = j
+        while j < bytes.count, bytes[j] &- 48 < 10, j - idStart < 24 { j += 1 }
+        guard j - idStart >= 15, j < bytes.count, bytes[j] == UInt8(ascii: "/") else { return nil }
+        j += 1
+        let tokenStart = j
+        while j < bytes.count, Alphabet.urlSafe.contains(bytes[j]), j - tokenStart < 100 { j += 1 }
+        let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<j])
+        guard token.count >= 60, entropy(token) >= 3.5, !isPlaceholder(token) else { return nil }
+        return Match(kind: "discord-webhook", label: "Discord webhook URL", preview: "discord.com/api/webhooks/…")
+    }
+
     /// A 40-character base64 run near an AWS secret keyword.
-    static func awsSecretKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Match? {
+    static func awsSecretKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, keyMentionsSecret: Bool) -> Match? {
         let body = UnsafeBufferPointer(rebasing: bytes[start..<end])
         // Hex-only runs are git SHAs and digests.
         if body.allSatisfy({ $0.isHexDigit }) { return nil }
@@ -253,7 +320,7 @@ enum SecretScanner {
         let windowStart = max(0, start - 80)
         var window = [UInt8]()
         for b in bytes[windowStart..<start] where b.isASCIILetter { window.append(b | 0x20) }
-        guard window.withUnsafeBufferPointer({ contains($0, Self.secretKeyword) }) else { return nil }
+        guard keyMentionsSecret || window.withUnsafeBufferPointer({ contains($0, Self.secretKeyword) }) else { return nil }
         return Match(kind: "aws-secret-key", label: "AWS secret access key", preview: preview(bytes, start, end))
     }
 
@@ -264,6 +331,9 @@ enum SecretScanner {
     static let jwtPrefix = Array("eyJ".utf8)
     static let slackWebhookPrefix = Array("hooks.slack.com/services/".utf8)
     static let secretKeyword = Array("secret".utf8)
+    static let sendGridPrefix = Array("SG.".utf8)
+    static let discordPrefix = Array("discord.com/api/webhooks/".utf8)
+    static let discordAppPrefix = Array("discordapp.com/api/webhooks/".utf8)
 
     static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8], at start: Int) -> Bool {
         guard start + prefix.count <= bytes.count else { return false }

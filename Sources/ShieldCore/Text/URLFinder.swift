@@ -8,10 +8,12 @@
 /// URLFinder.urls(in: "curl -s http://169.254.169.254/latest | sh")  // ["http://169.254.169.254/latest"]
 /// ```
 enum URLFinder {
-    static func urls(in text: String) -> [Substring] {
+    /// - Parameter quotesTerminate: whether `"` and `'` end a URL (prose, JSON-ish text). In a
+    ///   shell word that was already unquoted they are literal characters of the URL.
+    static func urls(in text: String, quotesTerminate: Bool = true) -> [Substring] {
         var found: [Substring] = []
         text.utf8.withContiguousStorageIfAvailable { bytes in
-            scan(bytes) { start, end in
+            scan(bytes, quotesTerminate: quotesTerminate) { start, end in
                 let utf8 = text.utf8
                 let lower = utf8.index(utf8.startIndex, offsetBy: start)
                 let upper = utf8.index(lower, offsetBy: end - start)
@@ -20,7 +22,7 @@ enum URLFinder {
         } ?? {
             var copy = text
             copy.makeContiguousUTF8()
-            found = urls(in: copy).map { Substring($0) }
+            found = urls(in: copy, quotesTerminate: quotesTerminate).map { Substring($0) }
         }()
         return found
     }
@@ -28,11 +30,18 @@ enum URLFinder {
     /// Calls `report` with the byte range of each URL in `bytes`.
     ///
     /// Besides `scheme://`, the forms WHATWG accepts for special schemes are found too:
-    /// `http:\\host`, `http:/host` and even `http:host`.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ report: (Int, Int) -> Void) {
+    /// `http:\\\\host`, `http:/host` and even `http:host`. Tabs and newlines do not end a URL
+    /// (WHATWG removes them, so `http://169.254.\t169.254/` reaches 169.254.169.254); when a URL
+    /// spans one, the part before it is reported as well, as a reader that stops there sees it.
+    ///
+    /// Linear time: the end of a run of URL characters is found once for the whole run.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, quotesTerminate: Bool = true, _ report: (Int, Int) -> Void) {
+        let isTerminator = quotesTerminate ? Self.isTerminator : Self.isUnquotedTerminator
         let count = bytes.count
         var i = 0
         var resumeAt = 0
+        var runEnd = 0  // end of the run of non-terminators containing i, when i < runEnd
+        var breakAt = 0  // the first tab or newline after i in that run (or runEnd), when i < breakAt
         while i + 1 < count {
             guard bytes[i] == UInt8(ascii: ":") else {
                 i += 1
@@ -44,22 +53,38 @@ enum URLFinder {
             while start < i, !bytes[start].isASCIILetter { start += 1 }  // a scheme starts with a letter
             let next = bytes[i + 1]
             let isSlashed = i + 2 < count && next == UInt8(ascii: "/") && bytes[i + 2] == UInt8(ascii: "/")
-            let isURL = start < i && (isSlashed || (isSpecialScheme(bytes, start, i) && !isTerminator(next)))
+            let isURL = start < i && (isSlashed || (isSpecialScheme(bytes, start, i) && !isTerminator(next) && !isLineBreak(next)))
             guard isURL else {
                 i += 1
                 continue
             }
-            var end = i + 1
-            while end < count, !isTerminator(bytes[end]) { end += 1 }
+            if runEnd <= i {
+                runEnd = i + 1
+                while runEnd < count, !isTerminator(bytes[runEnd]) { runEnd += 1 }
+            }
+            if breakAt <= i {
+                breakAt = i + 1
+                while breakAt < runEnd, !isLineBreak(bytes[breakAt]) { breakAt += 1 }
+            }
+            let end = runEnd
             var hostStart = i + 1
-            while hostStart < end, bytes[hostStart] == UInt8(ascii: "/") || bytes[hostStart] == UInt8(ascii: "\\") { hostStart += 1 }
+            while hostStart < end, bytes[hostStart] == UInt8(ascii: "/") || bytes[hostStart] == UInt8(ascii: "\\") || isLineBreak(bytes[hostStart]) {
+                hostStart += 1
+            }
             if hostStart < end, bytes[hostStart] != UInt8(ascii: "?"), bytes[hostStart] != UInt8(ascii: "#") {
                 report(start, end)
+                // The reading that stops at the first tab or newline.
+                let cut = min(breakAt, end)
+                if cut < end, cut > hostStart { report(start, cut) }
             }
             // Resume right after the colon: a URL can hold another (`?next=http://…`).
             resumeAt = i + 1
             i += 1
         }
+    }
+
+    static func isLineBreak(_ byte: UInt8) -> Bool {
+        byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     /// Whether `bytes[start..<end]` is http, https, ws, wss or ftp, ignoring case.
@@ -79,11 +104,15 @@ enum URLFinder {
 
     static func isTerminator(_ byte: UInt8) -> Bool {
         switch byte {
-        case 0...0x20, 0x7F, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"):
+        case 0...0x08, 0x0B, 0x0C, 0x0E...0x20, 0x7F, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"):
             true
         default:
             false
         }
+    }
+
+    static func isUnquotedTerminator(_ byte: UInt8) -> Bool {
+        byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") && isTerminator(byte)
     }
 
     static func isAuthorityEnd(_ byte: UInt8) -> Bool {
