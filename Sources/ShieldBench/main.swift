@@ -72,11 +72,18 @@ let nestedText = #"""
 """#
 let nested = try ToolCall(params: JSONParser.parse(nestedText))
 
-// (c) A 1 MiB argument of prose with URLs and paths sprinkled in.
+// (c) A 1 MiB argument of prose with a URL (each with its own path) every ~100 bytes.
 var large = ""
-let paragraph = "Quarterly notes: see https://example.com/report and docs/summary.md for the figures; contact ops. "
-while large.utf8.count < 1 << 20 { large += paragraph }
+var n = 0
+while large.utf8.count < 1 << 20 {
+    large += "Quarterly notes: see https://example.com/report/\(n) and docs/summary.md for the figures; contact ops. "
+    n += 1
+}
 let largeCall = ToolCall(name: "write_note", arguments: .object([("body", .string(large))]))
+// (c') A 1 MiB argument of prose with no URLs: the raw scanning rate.
+var plain = ""
+while plain.utf8.count < 1 << 20 { plain += "The quarterly figures are in the summary; contact the operations team for details. " }
+let plainCall = ToolCall(name: "write_note", arguments: .object([("body", .string(plain))]))
 
 // `shield-bench a` (or b, c) runs one case, for profiling.
 let only = CommandLine.arguments.dropFirst().first
@@ -92,6 +99,7 @@ report("(b) nested call, parse + evaluate", measure(iterations: 100_000, warmup:
     engine.evaluate(try! ToolCall(params: JSONParser.parse(nestedText)))
 }) }
 if selected("c") { report("(c) 1 MiB argument, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(largeCall) }, bytes: large.utf8.count)
+if selected("c") { report("(c') 1 MiB argument without URLs, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(plainCall) }, bytes: plain.utf8.count) }
 let largeText = JSONValue.object([("name", .string("write_note")), ("arguments", largeCall.arguments)]).jsonText
 report("(c) 1 MiB argument, parse + evaluate", measure(iterations: 200, warmup: 20) {
     engine.evaluate(try! ToolCall(params: JSONParser.parse(largeText)))

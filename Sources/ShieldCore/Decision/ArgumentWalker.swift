@@ -30,6 +30,10 @@ struct ArgumentWalker {
     }
 
     private var arena: [(parent: Int, component: Component)] = []
+    /// URLs already judged in this evaluation that were clear, by scheme and authority: a
+    /// document names the same hosts again and again.
+    private var clearAuthorities = Set<Substring>()
+    private var keyFactsCache: [String: KeyFacts] = [:]
     private var nodes = 0
     private var scannedBytes = 0
 
@@ -118,8 +122,9 @@ struct ArgumentWalker {
             }
         }
         let (kind, declared) = kind(for: frame)
-        let isPackage = frame.key.map { ArgumentHints.packageKeys.contains(ArgumentHints.normalize($0)) } ?? false
-        let keyMentionsSecret = frame.key.map { ByteSearch.containsIgnoringASCIICase($0, lowercasedNeedle: "secret") } ?? false
+        let facts = if let key = frame.key { keyFacts(key) } else { KeyFacts(hint: nil, isPackage: false, mentionsSecret: false) }
+        let isPackage = facts.isPackage
+        let keyMentionsSecret = facts.mentionsSecret
         if let finding = checkText(text, kind: kind, declared: declared, allowVersionOperators: isPackage, keyMentionsSecret: keyMentionsSecret) {
             return located(finding, frame.path)
         }
@@ -129,18 +134,36 @@ struct ArgumentWalker {
     /// The kind a value is judged as — declared by the policy, a shell tool's command line, or
     /// suggested by its key — and whether the policy declared it (declared kinds fail closed on
     /// values that do not fit; suggested ones give way to prose).
-    private func kind(for frame: Frame) -> (Policy.ArgumentKind?, declared: Bool) {
+    private mutating func kind(for frame: Frame) -> (Policy.ArgumentKind?, declared: Bool) {
         guard let key = frame.key else { return (tool.isShell ? .command : nil, false) }
         if let declared = tool.argumentKinds[key] { return (declared, true) }
         if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
         if tool.isShell { return (.command, false) }
-        return (ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }, false)
+        return (keyFacts(key).hint, false)
+    }
+
+    /// What a key says about its values, computed once per distinct key in an evaluation.
+    struct KeyFacts {
+        var hint: Policy.ArgumentKind?
+        var isPackage: Bool
+        var mentionsSecret: Bool
+    }
+
+    private mutating func keyFacts(_ key: String) -> KeyFacts {
+        if let known = keyFactsCache[key] { return known }
+        let normalized = ArgumentHints.normalize(key)
+        let facts = KeyFacts(
+            hint: ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 },
+            isPackage: ArgumentHints.packageKeys.contains(normalized),
+            mentionsSecret: ByteSearch.containsIgnoringASCIICase(key, lowercasedNeedle: "secret"))
+        keyFactsCache[key] = facts
+        return facts
     }
 
     /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
     /// kind (`.host` from a URL-ish key, `.path` from a path-ish key) gives way for values that
     /// are clearly prose (contain whitespace); a declared kind never does.
-    private func checkText(_ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false) -> Finding? {
+    private mutating func checkText(_ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false) -> Finding? {
         if let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
@@ -162,10 +185,13 @@ struct ArgumentWalker {
         // URLs anywhere in the text are judged by their host.
         for url in URLFinder.urls(in: text) {
             let wholeValue = url.startIndex == text.startIndex && url.endIndex == text.endIndex
-            switch engine.egress.check(url: url, asWholeValue: wholeValue && (kind == .url || kind == .host)) {
+            let asWholeValue = wholeValue && (kind == .url || kind == .host)
+            let authority = asWholeValue ? nil : Self.memoKey(url)
+            if let authority, clearAuthorities.contains(authority) { continue }
+            switch engine.egress.check(url: url, asWholeValue: asWholeValue) {
             case .finding(let finding): return finding
             case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
-            case .clear: break
+            case .clear: if let authority { clearAuthorities.insert(authority) }
             }
         }
         let hasSpace = text.utf8.contains(0x20)
@@ -206,12 +232,31 @@ struct ArgumentWalker {
 
     /// The decoded `user:password` of a `Basic …` authorization value, if `text` holds one.
     static func basicCredentials(_ text: String) -> String? {
-        guard ByteSearch.containsIgnoringASCIICase(text, lowercasedNeedle: "basic "),
+        // An authorization value is short; large documents are not decoded.
+        guard text.utf8.count <= 8192, ByteSearch.containsIgnoringASCIICase(text, lowercasedNeedle: "basic "),
             let range = text.range(of: "Basic ", options: .caseInsensitive)
         else { return nil }
         let encoded = text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
         guard encoded.count >= 16, let data = Data(base64Encoded: String(encoded)) else { return nil }
         return String(data: data, encoding: .utf8)
+    }
+
+    /// `scheme://authority` of a URL whose judgment depends on nothing else: `//` right after
+    /// the scheme, an authority that ends at `/`, `?`, `#` or the end with no `\\`, `%`, `@` or
+    /// non-ASCII byte in it, and not a `file:` URL. `nil` for anything else (judged every time).
+    static func memoKey(_ url: Substring) -> Substring? {
+        let utf8 = url.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var i = utf8.index(after: colon)
+        guard utf8[i...].starts(with: "//".utf8), !url[..<colon].lowercased().hasPrefix("file") else { return nil }
+        i = utf8.index(i, offsetBy: 2)
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte >= 0x80 || byte <= 0x20 { return nil }
+            i = utf8.index(after: i)
+        }
+        return url[..<i]
     }
 
     /// `word` single-quoted for a POSIX shell.

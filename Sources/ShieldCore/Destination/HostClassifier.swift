@@ -74,9 +74,17 @@ public enum HostClassifier {
 
     /// Whether `name` is `suffix` or ends with `.suffix`, without building strings.
     static func hasLabelSuffix(_ name: String, _ suffix: String) -> Bool {
-        let n = name.utf8, s = suffix.utf8
-        guard n.count >= s.count, n.reversed().starts(with: s.reversed()) else { return false }
-        return n.count == s.count || n[n.index(n.endIndex, offsetBy: -s.count - 1)] == UInt8(ascii: ".")
+        var name = name, suffix = suffix
+        name.makeContiguousUTF8()
+        suffix.makeContiguousUTF8()
+        return name.utf8.withContiguousStorageIfAvailable { n in
+            suffix.utf8.withContiguousStorageIfAvailable { s in
+                guard n.count >= s.count else { return false }
+                let offset = n.count - s.count
+                guard memcmp(n.baseAddress! + offset, s.baseAddress!, s.count) == 0 else { return false }
+                return offset == 0 || n[offset - 1] == UInt8(ascii: ".")
+            } ?? false
+        } ?? false
     }
 
     /// The IPv4 address a wildcard-DNS name spells: `a.b.c.d`, `x-a-b-c-d`, or 8 hex digits, at the end.

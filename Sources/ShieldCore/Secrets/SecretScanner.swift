@@ -114,24 +114,37 @@ enum SecretScanner {
         return text.utf8.withContiguousStorageIfAvailable { firstSecret(in: $0, keyMentionsSecret: keyMentionsSecret) } ?? nil
     }
 
+    /// Per-byte classes, one table lookup per byte: bit 0 base64, bit 1 word, bit 2 interesting.
+    static let byteClasses: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in 0..<256 {
+            let b = UInt8(byte)
+            if isBase64Byte(b) { table[byte] |= 1 }
+            if isWordByte(b) { table[byte] |= 2 }
+            if interestingFirstBytes[byte] { table[byte] |= 4 }
+        }
+        return table
+    }()
+
     static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>, keyMentionsSecret: Bool = false) -> Match? {
         let count = bytes.count
-        let interesting = interestingFirstBytes
-        return interesting.withUnsafeBufferPointer { interesting -> Match? in
+        let classes = byteClasses
+        return classes.withUnsafeBufferPointer { classes -> Match? in
             var i = 0
             var base64RunStart = 0
             var previousIsWord = false
             var noJWTBefore = 0
             while i < count {
                 let byte = bytes[i]
-                if !isBase64Byte(byte) {
+                let kind = classes[Int(byte)]
+                if kind & 1 == 0 {
                     if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i, keyMentionsSecret: keyMentionsSecret) { return match }
                     base64RunStart = i + 1
                 }
-                if interesting[Int(byte)] {
+                if kind & 4 != 0 {
                     if let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord, noJWTBefore: &noJWTBefore) { return match }
                 }
-                previousIsWord = isWordByte(byte)
+                previousIsWord = kind & 2 != 0
                 i += 1
             }
             if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count, keyMentionsSecret: keyMentionsSecret) { return match }

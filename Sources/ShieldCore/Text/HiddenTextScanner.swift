@@ -29,6 +29,15 @@ enum HiddenTextScanner {
         var softHyphenRun = 0
         var previous: UInt32 = 0
         while i < count {
+            // Runs of ASCII are the common case and can hide nothing: skip them in one loop.
+            if bytes[i] < 0x80 {
+                repeat { i += 1 } while i < count && bytes[i] < 0x80
+                previous = UInt32(bytes[i - 1])
+                invisibleRun = 0
+                selectorRun = 0
+                softHyphenRun = 0
+                continue
+            }
             let lead = bytes[i]
             let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             guard i + length <= count else { break }

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Finds `scheme://…` URLs anywhere inside a string: prose, shell commands, serialized configs.
 ///
 /// A URL starts at the scheme before a `://` and runs to the first whitespace, quote, angle
@@ -44,7 +46,9 @@ enum URLFinder {
         var breakAt = 0  // the first tab or newline after i in that run (or runEnd), when i < breakAt
         while i + 1 < count {
             guard bytes[i] == UInt8(ascii: ":") else {
-                i += 1
+                // Jump to the next colon.
+                guard let found = memchr(bytes.baseAddress! + i, Int32(UInt8(ascii: ":")), count - i) else { return }
+                i = UnsafePointer<UInt8>(bytes.baseAddress!).distance(to: found.assumingMemoryBound(to: UInt8.self))
                 continue
             }
             // Walk back over the scheme.
