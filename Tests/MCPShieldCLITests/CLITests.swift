@@ -163,4 +163,25 @@ struct CLI {
         #expect(outside.status == 1)
         #expect(outside.stdout.contains("path.outside-root"))
     }
+
+    @Test func symbolicLinksAreResolvedBeforeJudging() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cli-links-\(UUID().uuidString)")
+        let workspace = root.appendingPathComponent("workspace")
+        try FileManager.default.createDirectory(at: workspace.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        // A link inside the root that points outside it (CVE-2025-53109's shape).
+        try FileManager.default.createSymbolicLink(atPath: workspace.appendingPathComponent("etc-link").path, withDestinationPath: "/etc")
+        let policy = root.appendingPathComponent("roots.yaml")
+        try "allowed_tools: ['*']\nfilesystem:\n  roots: [\"\(workspace.path)\"]\n".write(to: policy, atomically: true, encoding: .utf8)
+        let inside = try CLI.run(["inspect", "read_file", "--policy-file", policy.path, "--args", #"{"path":"docs/notes.md"}"#])
+        #expect(inside.status == 0, "\(inside.stdout)")
+        let escaped = try CLI.run(["inspect", "read_file", "--policy-file", policy.path, "--args", #"{"path":"etc-link/hostname"}"#])
+        #expect(escaped.status == 1)
+        #expect(escaped.stdout.contains("path.outside-root"))
+        #expect(escaped.stdout.contains("after resolving symbolic links"))
+        // /dev/fd/.. is /proc/self to the kernel, not /dev.
+        let proc = try CLI.run(["inspect", "read_file", "--args", #"{"path":"/dev/fd/../environ"}"#])
+        #expect(proc.status == 1)
+        #expect(proc.stdout.contains("path.credential-file"))
+    }
 }
