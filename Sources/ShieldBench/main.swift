@@ -42,7 +42,8 @@ func report(_ name: String, _ sample: Sample, bytes: Int? = nil) {
     let median = Double(sample.percentile(0.5)) / 1000
     let p99 = Double(sample.percentile(0.99)) / 1000
     let perSecond = 1e9 / sample.mean
-    var line = "\(name + String(repeating: " ", count: max(0, 44 - name.count))) median \(format(median)) µs  p99 \(format(p99)) µs  \(Int(perSecond)) decisions/s"
+    var line =
+        "\(name + String(repeating: " ", count: max(0, 44 - name.count))) median \(format(median)) µs  p99 \(format(p99)) µs  \(Int(perSecond)) decisions/s"
     if let bytes {
         let mbPerSecond = Double(bytes) / (Double(sample.percentile(0.5)) / 1e9) / 1e6
         line += "  \(format(mbPerSecond)) MB/s (median)"
@@ -64,12 +65,12 @@ let small = try ToolCall(params: JSONParser.parse(smallText))
 
 // (b) A nested call with ten URLs and paths.
 let nestedText = #"""
-{"name":"sync_workspace","arguments":{"sources":[{"url":"https://example.com/a.json","path":"data/a.json"},
-{"url":"https://api.github.com/repos/o/r","path":"./cache/r.json"},{"url":"https://pypi.org/simple/mcp/","path":"vendor/mcp"}],
-"mirror":{"primary":"https://mirror.example.org/x","fallback":"https://cdn.example.net/y","dest":"/workspace/out"},
-"notes":"Fetched from https://docs.example.com/guide and stored under docs/guide.md","options":{"retries":3,"verify":true,
-"cacheDir":"~/projects/cache","log":"logs/sync.log"}}}
-"""#
+    {"name":"sync_workspace","arguments":{"sources":[{"url":"https://example.com/a.json","path":"data/a.json"},
+    {"url":"https://api.github.com/repos/o/r","path":"./cache/r.json"},{"url":"https://pypi.org/simple/mcp/","path":"vendor/mcp"}],
+    "mirror":{"primary":"https://mirror.example.org/x","fallback":"https://cdn.example.net/y","dest":"/workspace/out"},
+    "notes":"Fetched from https://docs.example.com/guide and stored under docs/guide.md","options":{"retries":3,"verify":true,
+    "cacheDir":"~/projects/cache","log":"logs/sync.log"}}}
+    """#
 let nested = try ToolCall(params: JSONParser.parse(nestedText))
 
 // (c) A 1 MiB argument of prose with a URL (each with its own path) every ~100 bytes.
@@ -90,17 +91,33 @@ let only = CommandLine.arguments.dropFirst().first
 func selected(_ name: String) -> Bool { only == nil || only == name }
 
 print("mcp-shield decision core benchmark (release build, one thread)")
-if selected("a") { report("(a) small benign call, evaluate", measure(iterations: 200_000, warmup: 20_000) { engine.evaluate(small) })
-report("(a) small benign call, parse + evaluate", measure(iterations: 200_000, warmup: 20_000) {
-    engine.evaluate(try! ToolCall(params: JSONParser.parse(smallText)))
-}) }
-if selected("b") { report("(b) nested call, 10 URLs and paths, evaluate", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(nested) })
-report("(b) nested call, parse + evaluate", measure(iterations: 100_000, warmup: 10_000) {
-    engine.evaluate(try! ToolCall(params: JSONParser.parse(nestedText)))
-}) }
-if selected("c") { report("(c) 1 MiB argument, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(largeCall) }, bytes: large.utf8.count)
-if selected("c") { report("(c') 1 MiB argument without URLs, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(plainCall) }, bytes: plain.utf8.count) }
-let largeText = JSONValue.object([("name", .string("write_note")), ("arguments", largeCall.arguments)]).jsonText
-report("(c) 1 MiB argument, parse + evaluate", measure(iterations: 200, warmup: 20) {
-    engine.evaluate(try! ToolCall(params: JSONParser.parse(largeText)))
-}, bytes: largeText.utf8.count) }
+if selected("a") {
+    report("(a) small benign call, evaluate", measure(iterations: 200_000, warmup: 20_000) { engine.evaluate(small) })
+    report(
+        "(a) small benign call, parse + evaluate",
+        measure(iterations: 200_000, warmup: 20_000) {
+            engine.evaluate(try! ToolCall(params: JSONParser.parse(smallText)))
+        })
+}
+if selected("b") {
+    report("(b) nested call, 10 URLs and paths, evaluate", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(nested) })
+    report(
+        "(b) nested call, parse + evaluate",
+        measure(iterations: 100_000, warmup: 10_000) {
+            engine.evaluate(try! ToolCall(params: JSONParser.parse(nestedText)))
+        })
+}
+if selected("c") {
+    report("(c) 1 MiB argument, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(largeCall) }, bytes: large.utf8.count)
+    if selected("c") {
+        report(
+            "(c') 1 MiB argument without URLs, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(plainCall) }, bytes: plain.utf8.count
+        )
+    }
+    let largeText = JSONValue.object([("name", .string("write_note")), ("arguments", largeCall.arguments)]).jsonText
+    report(
+        "(c) 1 MiB argument, parse + evaluate",
+        measure(iterations: 200, warmup: 20) {
+            engine.evaluate(try! ToolCall(params: JSONParser.parse(largeText)))
+        }, bytes: largeText.utf8.count)
+}

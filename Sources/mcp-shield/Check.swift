@@ -2,7 +2,7 @@ import ArgumentParser
 import ShieldCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `mcp-shield check`: decide a stream of tool calls, one JSON line in, one JSON line out.

@@ -27,7 +27,9 @@ struct PolicyCommand: ParsableCommand {
                 throw CLIError("\(error)")
             }
             let out = Terminal.standardOutput
-            out.write("\(file): \(out.paint("valid", .green)) (policy \"\(policy.name)\", \(policy.allowedTools.count) allowed tool pattern(s), \(policy.toolRules.count) tool rule(s))\n")
+            out.write(
+                "\(file): \(out.paint("valid", .green)) (policy \"\(policy.name)\", \(policy.allowedTools.count) allowed tool pattern(s), \(policy.toolRules.count) tool rule(s))\n"
+            )
             out.flush()
         }
     }

@@ -33,11 +33,12 @@ struct Risk: ParsableCommand {
                     + #","reasons":{"# + reasons(report.high + report.medium) + "}"
                     + #","recommendation":"# + JSONValue.quoted(report.recommendation) + "}\n")
         } else {
-            let color: Terminal.Color = switch report.level {
-            case .high: .red
-            case .medium: .yellow
-            case .low: .green
-            }
+            let color: Terminal.Color =
+                switch report.level {
+                case .high: .red
+                case .medium: .yellow
+                case .low: .green
+                }
             var text = out.paint("\(report.level.rawValue) RISK (score \(report.score))", color) + "\n"
             func section(_ title: String, _ findings: [RiskScorer.Finding]) {
                 text += "  \(title): " + (findings.isEmpty ? "none" : "") + "\n"

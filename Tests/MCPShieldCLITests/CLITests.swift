@@ -49,7 +49,9 @@ struct CLI {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         errorData.done.wait()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self), stderr: String(decoding: errorData.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData.data, as: UTF8.self))
     }
 
     /// Bytes one thread collects and another reads after `done`.
@@ -70,7 +72,9 @@ struct CLI {
 
     @Test func checkKeepsOrderAndExitsZeroOnWellFormedInput() throws {
         let lines = (0..<2000).map { i in
-            i % 2 == 0 ? #"{"name":"fetch","arguments":{"url":"https://example.com/\#(i)"}}"# : #"{"tool":"fetch","arguments":{"url":"http://10.0.0.\#(i % 250)/"}}"#
+            i % 2 == 0
+                ? #"{"name":"fetch","arguments":{"url":"https://example.com/\#(i)"}}"#
+                : #"{"tool":"fetch","arguments":{"url":"http://10.0.0.\#(i % 250)/"}}"#
         }
         let result = try CLI.run(["check"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
         let output = result.stdout.split(separator: "\n")
@@ -93,13 +97,31 @@ struct CLI {
         #expect(lines.last?.contains(#""decision":"ALLOW""#) == true)
     }
 
-    @Test(arguments: [
-        (["inspect", "fetch", "--args", #"{"url":"http://127.1/"}"#], Int32(1), "BLOCK  fetch\n  rule    ssrf.private-address\n  reason  destination 127.0.0.1 is an internal address: loopback 127.0.0.0/8\n  path    $.url\n  policy  default\n"),
-        (["inspect", "fetch", "--args", #"{"url":"https://example.com/"}"#], Int32(0), "ALLOW  fetch\n  reason  passed all policy checks\n  policy  default\n"),
-        (["inspect", "exec_command", "--policy", "strict", "--json"], Int32(1), #"{"decision":"BLOCK","reason":"tool \"exec_command\" matches the blocked pattern \"exec\"","rule":"tool.denied","path":null,"tool":"exec_command","policy":"strict","server":null}"# + "\n"),
-        (["risk", "get_time,Bash,http_request", "--json"], Int32(0), #"{"risk_level":"HIGH","risk_score":72,"high_risk_tools":["Bash"],"medium_risk_tools":["http_request"],"reasons":{"Bash":"executes commands","http_request":"fetches from the network"},"recommendation":"Do not run without the strict policy, and isolate the server (no network, no credentials)."}"# + "\n"),
-        (["risk", "get_time,list_timezones"], Int32(0), "LOW RISK (score 10)\n  high-risk tools: none\n  medium-risk tools: none\n  Safe to run through the proxy with the default policy.\n"),
-    ] as [([String], Int32, String)])
+    @Test(
+        arguments: [
+            (
+                ["inspect", "fetch", "--args", #"{"url":"http://127.1/"}"#], Int32(1),
+                "BLOCK  fetch\n  rule    ssrf.private-address\n  reason  destination 127.0.0.1 is an internal address: loopback 127.0.0.0/8\n  path    $.url\n  policy  default\n"
+            ),
+            (
+                ["inspect", "fetch", "--args", #"{"url":"https://example.com/"}"#], Int32(0),
+                "ALLOW  fetch\n  reason  passed all policy checks\n  policy  default\n"
+            ),
+            (
+                ["inspect", "exec_command", "--policy", "strict", "--json"], Int32(1),
+                #"{"decision":"BLOCK","reason":"tool \"exec_command\" matches the blocked pattern \"exec\"","rule":"tool.denied","path":null,"tool":"exec_command","policy":"strict","server":null}"#
+                    + "\n"
+            ),
+            (
+                ["risk", "get_time,Bash,http_request", "--json"], Int32(0),
+                #"{"risk_level":"HIGH","risk_score":72,"high_risk_tools":["Bash"],"medium_risk_tools":["http_request"],"reasons":{"Bash":"executes commands","http_request":"fetches from the network"},"recommendation":"Do not run without the strict policy, and isolate the server (no network, no credentials)."}"#
+                    + "\n"
+            ),
+            (
+                ["risk", "get_time,list_timezones"], Int32(0),
+                "LOW RISK (score 10)\n  high-risk tools: none\n  medium-risk tools: none\n  Safe to run through the proxy with the default policy.\n"
+            ),
+        ] as [([String], Int32, String)])
     func goldenOutput(_ arguments: [String], _ status: Int32, _ expected: String) throws {
         let result = try CLI.run(arguments)
         #expect(result.stdout == expected)
@@ -143,7 +165,8 @@ struct CLI {
         let bound = try CLI.run(["inspect", "read_file", "--server", "github", "--policy-dir", directory.path])
         #expect(bound.status == 1)
         #expect(bound.stdout.contains("not in the policy's allowed_tools"))
-        let refused = try CLI.run(["inspect", "fetch", "--server", "github", "--policy", "default"], environment: ["MCP_SHIELD_POLICY_DIR": directory.path])
+        let refused = try CLI.run(
+            ["inspect", "fetch", "--server", "github", "--policy", "default"], environment: ["MCP_SHIELD_POLICY_DIR": directory.path])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("bound to policy \"good\""))
     }
@@ -157,9 +180,11 @@ struct CLI {
     }
 
     @Test func relativePathsResolveAgainstTheWorkingDirectoryUnderStrict() throws {
-        let inside = try CLI.run(["inspect", "read_file", "--policy", "strict", "--args", #"{"path":"notes/a.md"}"#], directory: URL(fileURLWithPath: "/tmp"))
+        let inside = try CLI.run(
+            ["inspect", "read_file", "--policy", "strict", "--args", #"{"path":"notes/a.md"}"#], directory: URL(fileURLWithPath: "/tmp"))
         #expect(inside.status == 0)
-        let outside = try CLI.run(["inspect", "read_file", "--policy", "strict", "--args", #"{"path":"/etc/hosts"}"#], directory: URL(fileURLWithPath: "/tmp"))
+        let outside = try CLI.run(
+            ["inspect", "read_file", "--policy", "strict", "--args", #"{"path":"/etc/hosts"}"#], directory: URL(fileURLWithPath: "/tmp"))
         #expect(outside.status == 1)
         #expect(outside.stdout.contains("path.outside-root"))
     }

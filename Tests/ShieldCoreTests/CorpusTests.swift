@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShieldCore
 
 /// One line of the attack/benign corpus (`Corpus/*.jsonl`).
@@ -22,11 +23,12 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
             let text = try! String(contentsOf: Fixtures.corpusDirectory.appendingPathComponent(file), encoding: .utf8)
             for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let value = try! JSONParser.parse(String(line), limits: JSONParser.Limits(maxDepth: 10_000))
-                cases.append(CorpusCase(
-                    id: value["id"]!.stringValue!, tool: value["tool"]!.stringValue!,
-                    arguments: value["args"] ?? .object([]), policy: value["policy"]?.stringValue ?? "default",
-                    expect: value["expect"]!.stringValue!, rule: value["rule"]?.stringValue,
-                    path: value["path"]?.stringValue, note: value["note"]?.stringValue))
+                cases.append(
+                    CorpusCase(
+                        id: value["id"]!.stringValue!, tool: value["tool"]!.stringValue!,
+                        arguments: value["args"] ?? .object([]), policy: value["policy"]?.stringValue ?? "default",
+                        expect: value["expect"]!.stringValue!, rule: value["rule"]?.stringValue,
+                        path: value["path"]?.stringValue, note: value["note"]?.stringValue))
             }
         }
         return cases

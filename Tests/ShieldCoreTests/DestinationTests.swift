@@ -1,13 +1,15 @@
 import Testing
+
 @testable import ShieldCore
 
 @Suite struct DestinationTests {
-    @Test(arguments: [
-        ("127.0.0.1", 0x7F00_0001), ("127.1", 0x7F00_0001), ("2130706433", 0x7F00_0001), ("0x7f.1", 0x7F00_0001),
-        ("017700000001", 0x7F00_0001), ("0177.0.0.1", 0x7F00_0001), ("0x7F000001", 0x7F00_0001), ("127.0.1", 0x7F00_0001),
-        ("2852039166", 0xA9FE_A9FE), ("0xA9.0xFE.0xA9.0xFE", 0xA9FE_A9FE), ("169.254.43518", 0xA9FE_A9FE),
-        ("0", 0), ("0x", 0), ("1.2.3.4.", 0x0102_0304), ("255.255.255.255", 0xFFFF_FFFF), ("4294967295", 0xFFFF_FFFF),
-    ] as [(String, UInt32)])
+    @Test(
+        arguments: [
+            ("127.0.0.1", 0x7F00_0001), ("127.1", 0x7F00_0001), ("2130706433", 0x7F00_0001), ("0x7f.1", 0x7F00_0001),
+            ("017700000001", 0x7F00_0001), ("0177.0.0.1", 0x7F00_0001), ("0x7F000001", 0x7F00_0001), ("127.0.1", 0x7F00_0001),
+            ("2852039166", 0xA9FE_A9FE), ("0xA9.0xFE.0xA9.0xFE", 0xA9FE_A9FE), ("169.254.43518", 0xA9FE_A9FE),
+            ("0", 0), ("0x", 0), ("1.2.3.4.", 0x0102_0304), ("255.255.255.255", 0xFFFF_FFFF), ("4294967295", 0xFFFF_FFFF),
+        ] as [(String, UInt32)])
     func legacyIPv4Forms(_ text: String, _ expected: UInt32) {
         #expect(IPAddress.parseIPv4(text) == .v4(expected))
     }
@@ -45,12 +47,13 @@ import Testing
     ])
     func ipv6Classes(_ text: String, _ expected: String) throws {
         let address = try #require(IPAddress.parseIPv6(text))
-        let kind = switch AddressClassifier.classify(address) {
-        case .global: "global"
-        case .metadata: "metadata"
-        case .internalAddress: "internal"
-        case .reserved: "reserved"
-        }
+        let kind =
+            switch AddressClassifier.classify(address) {
+            case .global: "global"
+            case .metadata: "metadata"
+            case .internalAddress: "internal"
+            case .reserved: "reserved"
+            }
         #expect(kind == expected)
     }
 
@@ -99,8 +102,9 @@ import Testing
     }
 
     @Test func urlFinderFindsNestedAndSlashlessURLs() {
-        #expect(URLFinder.urls(in: "see https://a.example/?next=http://127.0.0.1/x ok").map(String.init)
-            == ["https://a.example/?next=http://127.0.0.1/x", "http://127.0.0.1/x"])
+        #expect(
+            URLFinder.urls(in: "see https://a.example/?next=http://127.0.0.1/x ok").map(String.init)
+                == ["https://a.example/?next=http://127.0.0.1/x", "http://127.0.0.1/x"])
         #expect(URLFinder.urls(in: "curl http:\\\\127.1 -o x").map(String.init) == ["http:\\\\127.1"])
         #expect(URLFinder.urls(in: "use http:// or https:// prefixes").isEmpty)
         #expect(URLFinder.urls(in: "time is 12:30, ratio 3:2").isEmpty)

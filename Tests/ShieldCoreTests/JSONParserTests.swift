@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShieldCore
 
 @Suite struct JSONParserTests {
@@ -47,13 +48,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        [0x22, 0xC0, 0x80, 0x22],  // overlong NUL
-        [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
-        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
-        [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
-        [0x22, 0xFF, 0x22],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xC0, 0x80, 0x22],  // overlong NUL
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+            [0x22, 0xE2, 0x82, 0x22],  // truncated sequence
+            [0x22, 0xFF, 0x22],
+        ] as [[UInt8]])
     func refusesInvalidUTF8(_ bytes: [UInt8]) {
         #expect {
             try bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONParser.parse(bytes: raw) }

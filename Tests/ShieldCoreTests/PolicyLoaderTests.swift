@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShieldCore
 
 @Suite struct PolicyLoaderTests {
@@ -17,7 +18,8 @@ import Testing
     }
 
     @Test func originalFormatLoadsUnchanged() throws {
-        let policy = try load("""
+        let policy = try load(
+            """
             allowed_tools: [safe_tool, get_time, list_files]
             blocked_tool_patterns: [exec, shell]
             blocked_arg_patterns: ["169.254.169.254", "../"]
@@ -52,7 +54,8 @@ import Testing
     }
 
     @Test func unknownKeyIsAnErrorWithLineAndSuggestion() {
-        let error = error("""
+        let error = error(
+            """
             allowed_tools: ["*"]
             egress:
               allowed_schmes: [https]

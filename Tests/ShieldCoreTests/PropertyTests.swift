@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ShieldCore
 
 /// A small deterministic generator (SplitMix64), so failures reproduce from the seed.
@@ -46,7 +47,9 @@ struct SeededGenerator: RandomNumberGenerator {
             var members: [(key: String, value: JSONValue)] = []
             var keys = Set<String>()
             for _ in 0..<Int.random(in: 0...4, using: &rng) {
-                let key = Bool.random(using: &rng) ? ["url", "path", "command", "host", "branch", "text", "file"].randomElement(using: &rng)! : randomString(&rng)
+                let key =
+                    Bool.random(using: &rng)
+                    ? ["url", "path", "command", "host", "branch", "text", "file"].randomElement(using: &rng)! : randomString(&rng)
                 if keys.insert(key).inserted { members.append((key, randomValue(&rng, depth: depth + 1))) }
             }
             return .object(members)
@@ -121,7 +124,8 @@ struct SeededGenerator: RandomNumberGenerator {
         limits = DecisionEngine.Limits()
         limits.maxScanBytes = 1000
         let large = DecisionEngine(policy: Fixtures.policies["default"]!, context: Fixtures.context, limits: limits)
-        #expect(large.evaluate(ToolCall(name: "x", arguments: .object([("a", .string(String(repeating: "a", count: 2000)))]))).rule == "args.too-large")
+        #expect(
+            large.evaluate(ToolCall(name: "x", arguments: .object([("a", .string(String(repeating: "a", count: 2000)))]))).rule == "args.too-large")
         var embedded = JSONValue.string("x")
         for _ in 0..<6 { embedded = .string(JSONValue.array([embedded]).jsonText) }
         #expect(Fixtures.engines["default"]!.evaluate(ToolCall(name: "x", arguments: .object([("a", embedded)]))).rule == "args.too-deep")

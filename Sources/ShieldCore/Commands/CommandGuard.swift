@@ -28,7 +28,9 @@ struct CommandGuard: Sendable {
         "socat", "scp", "sftp", "rsync", "ssh", "ftp", "tftp", "telnet", "openssl", "sendmail", "mail", "mutt", "smbclient",
     ])
     /// Variable names that hold credentials.
-    static let secretVariableWords = ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTH"]
+    static let secretVariableWords = [
+        "SECRET", "TOKEN", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTH",
+    ]
 
     // MARK: - Shell command lines
 
@@ -53,7 +55,8 @@ struct CommandGuard: Sendable {
         // Scripts the line runs itself: substitutions, `sh -c '…'`, `eval …`.
         let nested = syntax.substitutions + Self.inlineScripts(syntax)
         guard nested.count <= Self.maxSubstitutions else {
-            return Finding(rule: "command.too-complex", reason: "command line holds more than \(Self.maxSubstitutions) substitutions or inline scripts")
+            return Finding(
+                rule: "command.too-complex", reason: "command line holds more than \(Self.maxSubstitutions) substitutions or inline scripts")
         }
         if let finding = forkBomb(commandLine) ?? downloadAndExecute(syntax) ?? reverseShell(syntax) ?? destructive(syntax)
             ?? exfiltration(syntax) ?? credentialReads(syntax) ?? networkTargets(syntax)
@@ -120,7 +123,9 @@ struct CommandGuard: Sendable {
             if let download = names.firstIndex(where: Self.downloaders.contains),
                 let run = pipeline.commands[(download + 1)...].first(where: Self.readsProgramFromStdin)
             {
-                return Finding(rule: "command.download-exec", reason: "command pipes a download (\(names[download])) into an interpreter (\(run.program?.name ?? "?"))")
+                return Finding(
+                    rule: "command.download-exec",
+                    reason: "command pipes a download (\(names[download])) into an interpreter (\(run.program?.name ?? "?"))")
             }
         }
         // An interpreter fed by a substitution that downloads: bash <(curl …), sh -c "$(curl …)",
@@ -141,10 +146,13 @@ struct CommandGuard: Sendable {
             let written = Self.downloadedFiles(command)
             for later in commands[(index + 1)...] {
                 guard let program = later.program else { continue }
-                if program.name == "chmod", later.arguments.contains(where: { $0.contains("x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") }) {
+                if program.name == "chmod",
+                    later.arguments.contains(where: { $0.contains("x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") })
+                {
                     return Finding(rule: "command.download-exec", reason: "command downloads a file (\(downloader)) and makes it executable")
                 }
-                let runs = [later.words[program.index]] + (Self.isInterpreter(program.name) ? later.arguments.filter { !$0.hasPrefix("-") }.prefix(1) : [])
+                let runs =
+                    [later.words[program.index]] + (Self.isInterpreter(program.name) ? later.arguments.filter { !$0.hasPrefix("-") }.prefix(1) : [])
                 if let file = runs.first(where: { written.contains(Self.basename($0)) }) {
                     return Finding(rule: "command.download-exec", reason: "command downloads \(file) (\(downloader)) and runs it")
                 }
@@ -195,13 +203,18 @@ struct CommandGuard: Sendable {
             guard let program = command.program else { continue }
             let arguments = command.arguments
             if Self.netcats.contains(program.name) {
-                for argument in arguments where argument == "-c" || argument.hasPrefix("--exec") || argument.hasPrefix("--sh-exec") || argument.hasPrefix("--lua-exec")
+                for argument in arguments
+                where argument == "-c" || argument.hasPrefix("--exec") || argument.hasPrefix("--sh-exec") || argument.hasPrefix("--lua-exec")
                     || (argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.contains("e"))
                 {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) \(argument) connects a program to a network socket")
                 }
             }
-            if program.name == "socat", arguments.contains(where: { let a = $0.lowercased(); return a.hasPrefix("exec:") || a.hasPrefix("system:") || a.contains(",exec:") }) {
+            if program.name == "socat",
+                arguments.contains(where: {
+                    let a = $0.lowercased(); return a.hasPrefix("exec:") || a.hasPrefix("system:") || a.contains(",exec:")
+                })
+            {
                 return Finding(rule: "command.reverse-shell", reason: "socat connects a program to a network socket")
             }
             if program.name == "ztcp" {
@@ -211,7 +224,12 @@ struct CommandGuard: Sendable {
             if ["python", "perl", "ruby", "php", "node", "nodejs", "lua", "awk", "gawk"].contains(family) {
                 let code = arguments.joined(separator: " ").lowercased()
                 let opensSocket = ["socket", "fsockopen", "io::socket", "net.connect", "tcpsocket"].contains(where: code.contains)
-                if opensSocket, ["subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec", "spawn", "child_process", "popen", "system", "proc_open", "fdopen", "sh -i", "`"].contains(where: code.contains) {
+                if opensSocket,
+                    [
+                        "subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec", "spawn", "child_process", "popen", "system", "proc_open",
+                        "fdopen", "sh -i", "`",
+                    ].contains(where: code.contains)
+                {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) code connects a socket to a shell")
                 }
             }
@@ -255,8 +273,14 @@ struct CommandGuard: Sendable {
                     return Finding(rule: "command.destructive", reason: "\(program.name) -R on \(target) changes a whole system or home tree")
                 }
             case "find":
-                let filters: Set<String> = ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-newer", "-size", "-user", "-empty"]
-                let deletes = arguments.contains("-delete") || arguments.indices.contains { arguments[$0] == "-exec" && $0 + 1 < arguments.count && ["rm", "shred", "unlink"].contains(arguments[$0 + 1]) }
+                let filters: Set<String> = [
+                    "-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-newer", "-size", "-user", "-empty",
+                ]
+                let deletes =
+                    arguments.contains("-delete")
+                    || arguments.indices.contains {
+                        arguments[$0] == "-exec" && $0 + 1 < arguments.count && ["rm", "shred", "unlink"].contains(arguments[$0 + 1])
+                    }
                 if deletes, let root = operands.first, isCriticalTarget(root), !arguments.contains(where: filters.contains) {
                     return Finding(rule: "command.destructive", reason: "find \(root) deletes a whole system or home tree")
                 }
@@ -319,18 +343,24 @@ struct CommandGuard: Sendable {
         for command in commands {
             for word in command.words + command.redirectTargets {
                 for candidate in Self.pathCandidates(in: word) where paths.deniedFile(candidate) != nil {
-                    return Finding(rule: "command.credential-exfiltration", reason: "command sends the credential file \(quote(candidate)) over the network (\(sender))")
+                    return Finding(
+                        rule: "command.credential-exfiltration",
+                        reason: "command sends the credential file \(quote(candidate)) over the network (\(sender))")
                 }
                 if word.lowercased().hasPrefix("file:"), paths.deniedFile(word) != nil {
-                    return Finding(rule: "command.credential-exfiltration", reason: "command sends the credential file \(quote(word)) over the network (\(sender))")
+                    return Finding(
+                        rule: "command.credential-exfiltration",
+                        reason: "command sends the credential file \(quote(word)) over the network (\(sender))")
                 }
             }
             // The environment itself: env, printenv, export -p, set, declare -p.
             let first = command.words.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? ""
-            let dumpsEnvironment = ["env", "printenv"].contains(first) && command.words.dropFirst().allSatisfy { $0.hasPrefix("-") || Self.isSecretVariable($0) }
+            let dumpsEnvironment =
+                ["env", "printenv"].contains(first) && command.words.dropFirst().allSatisfy { $0.hasPrefix("-") || Self.isSecretVariable($0) }
                 || (["set", "export", "declare", "typeset"].contains(first) && command.words.dropFirst().allSatisfy { $0.hasPrefix("-") })
             if dumpsEnvironment {
-                return Finding(rule: "command.credential-exfiltration", reason: "command sends the environment (\(first)) over the network (\(sender))")
+                return Finding(
+                    rule: "command.credential-exfiltration", reason: "command sends the environment (\(first)) over the network (\(sender))")
             }
         }
         for name in all.flatMap(\.variables) where Self.isSecretVariable(name) {
@@ -384,7 +414,9 @@ struct CommandGuard: Sendable {
                 var host = Substring(argument)
                 if program.name == "socat" {
                     let parts = argument.split(separator: ":")
-                    guard parts.count >= 2, ["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "openssl", "ssl"].contains(parts[0].lowercased()) else { continue }
+                    guard parts.count >= 2, ["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "openssl", "ssl"].contains(parts[0].lowercased()) else {
+                        continue
+                    }
                     host = parts[1]
                 } else if ["scp", "rsync", "sftp"].contains(program.name) {
                     guard let colon = argument.firstIndex(of: ":") else { continue }
@@ -421,12 +453,14 @@ struct CommandGuard: Sendable {
         if value.contains("://") { return nil }
         let scalars = Array(value.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
-            let isVersionConstraint = allowVersionOperators && (scalar == ">" || scalar == "<") && index + 1 < scalars.count
+            let isVersionConstraint =
+                allowVersionOperators && (scalar == ">" || scalar == "<") && index + 1 < scalars.count
                 && (scalars[index + 1] == "=" || ("0"..."9").contains(scalars[index + 1]))
             if isVersionConstraint { continue }  // >=2.31, <3
             switch scalar {
             case ";", "|", "&", "`", ">", "<", "\n", "\r":
-                return Finding(rule: "command.shell-metachar", reason: "value \(quote(value)) contains the shell metacharacter \(quote(String(scalar)))")
+                return Finding(
+                    rule: "command.shell-metachar", reason: "value \(quote(value)) contains the shell metacharacter \(quote(String(scalar)))")
             case "$" where value.contains("$(") || value.contains("${"):
                 return Finding(rule: "command.shell-metachar", reason: "value \(quote(value)) contains a shell substitution")
             default:

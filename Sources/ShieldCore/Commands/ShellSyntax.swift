@@ -261,9 +261,14 @@ struct ShellSyntax: Sendable {
 
 extension ShellSyntax.SimpleCommand {
     /// Wrappers that run the command named after them.
-    static let wrappers: Set<String> = ["sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "ionice", "timeout", "stdbuf", "busybox", "xargs", "setsid", "unbuffer", "chroot"]
+    static let wrappers: Set<String> = [
+        "sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "ionice", "timeout", "stdbuf", "busybox", "xargs", "setsid", "unbuffer",
+        "chroot",
+    ]
 
-    static let wrapperOptionsWithValue: Set<String> = ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after"]
+    static let wrapperOptionsWithValue: Set<String> = [
+        "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after",
+    ]
 
     /// The program this command runs (basename, lower-case) and the index of its word, skipping
     /// variable assignments and wrappers such as `sudo` and `env`.

@@ -60,8 +60,15 @@ enum ArgumentHints {
         let k = normalize(key)
         if argumentKeys.contains(k) { return .argument }
         if notDestinationKeys.contains(k) { return .text }
-        if urlKeys.contains(k) || urlSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) }) { return .url }
-        if pathKeys.contains(k) || pathSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) }) { return .path }
+        if urlKeys.contains(k) || urlSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) })
+        {
+            return .url
+        }
+        if pathKeys.contains(k)
+            || pathSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) })
+        {
+            return .path
+        }
         if commandKeys.contains(k) { return .command }
         if argumentKeys.contains(k) { return .argument }
         return nil

@@ -47,7 +47,8 @@ struct ArgumentWalker {
         while let frame = stack.popLast() {
             nodes += 1
             if nodes > engine.limits.maxNodes {
-                return Finding(rule: "args.too-many-nodes", reason: "arguments hold more than \(engine.limits.maxNodes) values", path: render(frame.path))
+                return Finding(
+                    rule: "args.too-many-nodes", reason: "arguments hold more than \(engine.limits.maxNodes) values", path: render(frame.path))
             }
             if frame.depth > engine.limits.maxDepth {
                 return Finding(rule: "args.too-deep", reason: "arguments nest deeper than \(engine.limits.maxDepth) levels", path: render(frame.path))
@@ -67,13 +68,18 @@ struct ArgumentWalker {
                 // An argv array under a command key is also judged as the command line it forms.
                 if kind(for: frame).0 == .command, elements.count > 1 {
                     let words = elements.compactMap(\.stringValue)
-                    if words.count == elements.count, let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " ")) {
+                    if words.count == elements.count,
+                        let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " "))
+                    {
                         return located(finding, frame.path)
                     }
                 }
                 // Push in reverse so elements are visited in order.
                 for (index, element) in elements.enumerated().reversed() {
-                    stack.append(Frame(value: element, path: child(frame.path, .index(index)), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding))
+                    stack.append(
+                        Frame(
+                            value: element, path: child(frame.path, .index(index)), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding
+                        ))
                 }
             case .object(let members):
                 for member in members.reversed() {
@@ -110,11 +116,17 @@ struct ArgumentWalker {
             do {
                 let embedded = try JSONParser.parse(text, limits: parserLimits)
                 guard frame.embedding < engine.limits.maxEmbeddedJSON else {
-                    return located(Finding(rule: "args.too-deep", reason: "JSON documents are nested inside strings more than \(engine.limits.maxEmbeddedJSON) times"), frame.path)
+                    return located(
+                        Finding(
+                            rule: "args.too-deep", reason: "JSON documents are nested inside strings more than \(engine.limits.maxEmbeddedJSON) times"
+                        ), frame.path)
                 }
-                stack.append(Frame(value: embedded, path: child(frame.path, .embeddedJSON), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding + 1))
+                stack.append(
+                    Frame(
+                        value: embedded, path: child(frame.path, .embeddedJSON), key: frame.key, depth: frame.depth + 1,
+                        embedding: frame.embedding + 1))
                 return nil
-            } catch where error.isLimit {
+            } catch  where error.isLimit {
                 let rule = if case .tooManyNodes = error.kind { "args.too-many-nodes" } else { "args.too-deep" }
                 return located(Finding(rule: rule, reason: "JSON inside this string exceeds the evaluation bounds (\(error))"), frame.path)
             } catch {
@@ -163,7 +175,9 @@ struct ArgumentWalker {
     /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
     /// kind (`.host` from a URL-ish key, `.path` from a path-ish key) gives way for values that
     /// are clearly prose (contain whitespace); a declared kind never does.
-    private mutating func checkText(_ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false) -> Finding? {
+    private mutating func checkText(
+        _ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false
+    ) -> Finding? {
         if let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
@@ -295,7 +309,8 @@ struct ArgumentWalker {
         var host = text[..<colon]
         if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
         let name = host.lowercased()
-        return host.contains(".") || name == "localhost" || name.hasSuffix(".localhost") || HostClassifier.metadataNames.contains(name)
+        return host.utf8.contains(UInt8(ascii: ".")) || name == "localhost" || name.hasSuffix(".localhost")
+            || HostClassifier.metadataNames.contains(name)
     }
 
     // MARK: - Bounds and paths

@@ -57,7 +57,8 @@ public struct DecisionEngine: Sendable {
     public func evaluate(_ call: ToolCall) -> Decision {
         if let finding = checkToolName(call.name) { return .block(finding) }
         guard case .object = call.arguments else {
-            return .block(Finding(rule: "args.malformed", reason: "tool arguments must be a JSON object, found \(call.arguments.typeName)", path: "$"))
+            return .block(
+                Finding(rule: "args.malformed", reason: "tool arguments must be a JSON object, found \(call.arguments.typeName)", path: "$"))
         }
         var walker = ArgumentWalker(engine: self, tool: ToolProfile(name: call.name, policy: policy))
         if let finding = walker.walk(call.arguments) { return .block(finding) }
@@ -68,7 +69,9 @@ public struct DecisionEngine: Sendable {
 
     func checkToolName(_ name: String) -> Finding? {
         guard !name.isEmpty else { return Finding(rule: "tool.invalid-name", reason: "tool name is empty") }
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.properties.generalCategory == .format) }) {
+        if name.unicodeScalars.contains(where: {
+            $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.properties.generalCategory == .format)
+        }) {
             return Finding(rule: "tool.invalid-name", reason: "tool name \(quote(name)) contains control or invisible formatting characters")
         }
         if let hidden = HiddenTextScanner.firstHidden(in: name) {
@@ -108,7 +111,9 @@ struct ToolProfile {
             if shell == nil { shell = rule.shell }
             argumentKinds.merge(rule.arguments) { first, _ in first }
         }
-        isShell = shell ?? (ArgumentHints.shellToolNames.contains(ArgumentHints.normalize(name))
-            || policy.shellTools.contains { Glob.matches($0, name) })
+        isShell =
+            shell
+            ?? (ArgumentHints.shellToolNames.contains(ArgumentHints.normalize(name))
+                || policy.shellTools.contains { Glob.matches($0, name) })
     }
 }

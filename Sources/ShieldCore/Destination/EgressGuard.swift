@@ -53,8 +53,11 @@ struct EgressGuard: Sendable {
             while hostStart < window.endIndex, [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "\\")].contains(window[hostStart]) {
                 hostStart = window.index(after: hostStart)
             }
-            guard let end = window[hostStart...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
-                return .finding(Finding(rule: "ssrf.unparsable-url", reason: "URL \(quote(fullText)) has an authority longer than \(Self.maxJudgedURLBytes) bytes"))
+            guard let end = window[hostStart...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+            else {
+                return .finding(
+                    Finding(
+                        rule: "ssrf.unparsable-url", reason: "URL \(quote(fullText)) has an authority longer than \(Self.maxJudgedURLBytes) bytes"))
             }
             text = fullText[..<end]
         }
@@ -67,11 +70,15 @@ struct EgressGuard: Sendable {
             if let zoned = Self.zonedIPv6Host(text), let finding = check(host: zoned, port: nil) {
                 return .finding(finding)
             }
-            return .finding(Finding(rule: "ssrf.unparsable-url", reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
+            return .finding(
+                Finding(
+                    rule: "ssrf.unparsable-url",
+                    reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
         }
         if asWholeValue, !allowedSchemes.contains(url.scheme) {
             let allowed = allowedSchemes.sorted().joined(separator: ", ")
-            return .finding(Finding(rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
+            return .finding(
+                Finding(rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
         }
         let port = url.port ?? Self.defaultPorts[url.scheme]
         for host in [url.host].compactMap({ $0 }) + url.alternateHosts {

@@ -45,7 +45,7 @@ public enum HostClassifier {
 
     static func classify(name: String) -> Class {
         if metadataNames.contains(name) { return .metadata("cloud metadata host name \"\(name)\"") }
-        guard name.contains(".") else {
+        guard name.utf8.contains(UInt8(ascii: ".")) else {
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
         if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }

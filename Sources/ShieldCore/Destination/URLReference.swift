@@ -178,7 +178,9 @@ public struct URLReference: Sendable, Hashable {
 enum URLScheme {
     static func isValid<S: StringProtocol>(_ scheme: S) -> Bool {
         guard let first = scheme.utf8.first, first.isASCIILetter, scheme.utf8.count <= 32 else { return false }
-        return scheme.utf8.allSatisfy { $0.isASCIILetter || $0 &- 48 < 10 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        return scheme.utf8.allSatisfy {
+            $0.isASCIILetter || $0 &- 48 < 10 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }
     }
 }
 

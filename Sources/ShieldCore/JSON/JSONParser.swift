@@ -41,9 +41,10 @@ public struct JSONParser {
         var text = text
         // Native Swift strings are contiguous UTF-8; `makeContiguousUTF8` is a no-op for them.
         text.makeContiguousUTF8()
-        let result: Result<JSONValue, JSONParseError> = text.utf8.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(JSONParseError) in try parse(bytes: UnsafeRawBufferPointer(buffer), limits: limits) }
-        } ?? .failure(JSONParseError(.invalidUTF8, at: 0))
+        let result: Result<JSONValue, JSONParseError> =
+            text.utf8.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(JSONParseError) in try parse(bytes: UnsafeRawBufferPointer(buffer), limits: limits) }
+            } ?? .failure(JSONParseError(.invalidUTF8, at: 0))
         return try result.get()
     }
 

@@ -61,7 +61,9 @@ struct PathGuard: Sendable {
         base = roots.first ?? cwd
         let patterns = (filesystem.builtinDeny ? Self.builtinDeny : []) + filesystem.denyPaths
         deny = patterns.map { pattern in
-            if pattern.hasPrefix("~") { return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/")) }
+            if pattern.hasPrefix("~") {
+                return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/"))
+            }
             if pattern.hasPrefix("/") || pattern.hasPrefix("**") { return PathGlob(pattern) }
             return PathGlob("**/" + pattern)
         }
@@ -123,9 +125,12 @@ struct PathGuard: Sendable {
     func deniedFile(_ raw: String) -> Finding? {
         guard case .success(let normalized) = normalize(raw) else { return nil }
         let segments = normalized.segments.map(ByteSearch.lowercased)
-        guard let source = deniedBy(segments) ?? deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) ?? deniedByGlob(segments) else { return nil }
+        guard let source = deniedBy(segments) ?? deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) ?? deniedByGlob(segments) else {
+            return nil
+        }
         let shown = "/" + normalized.segments.joined(separator: "/")
-        return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
+        return Finding(
+            rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
     }
 
     /// For shell words that are globs (`/etc/shad*`, `~/.s[s]h/id_*`): the deny pattern some
@@ -152,11 +157,13 @@ struct PathGuard: Sendable {
     private func judge(_ segments: [String], raw: String) -> Finding? {
         let shown = "/" + segments.joined(separator: "/")
         if let source = deniedBy(segments.map(ByteSearch.lowercased)) {
-            return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
+            return Finding(
+                rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
         }
         if !roots.isEmpty, !roots.contains(where: { segments.starts(with: $0) }) {
             let allowed = roots.map { "/" + $0.joined(separator: "/") }.joined(separator: ", ")
-            return Finding(rule: "path.outside-root", reason: "path \(quote(raw)) resolves to \(quote(shown)), outside the allowed roots (\(allowed))")
+            return Finding(
+                rule: "path.outside-root", reason: "path \(quote(raw)) resolves to \(quote(shown)), outside the allowed roots (\(allowed))")
         }
         return nil
     }
@@ -180,7 +187,10 @@ struct PathGuard: Sendable {
         var rounds = 0
         while Self.hasPercentEscape(text) {
             guard rounds < Self.maxDecodeRounds else {
-                return .failure(Finding(rule: "path.encoding", reason: "path \(quote(raw)) is still percent-encoded after \(Self.maxDecodeRounds) rounds of decoding"))
+                return .failure(
+                    Finding(
+                        rule: "path.encoding", reason: "path \(quote(raw)) is still percent-encoded after \(Self.maxDecodeRounds) rounds of decoding")
+                )
             }
             guard let decoded = Self.percentDecode(text) else {
                 return .failure(Finding(rule: "path.encoding", reason: "path \(quote(raw)) decodes to invalid UTF-8"))
@@ -215,7 +225,10 @@ struct PathGuard: Sendable {
             start = base
         }
         for part in parts where part.count >= 3 && part.allSatisfy({ $0 == "." }) {
-            return .failure(Finding(rule: "path.dot-segment", reason: "path \(quote(raw)) has the segment \(quote(part)), which some systems treat as a parent directory"))
+            return .failure(
+                Finding(
+                    rule: "path.dot-segment",
+                    reason: "path \(quote(raw)) has the segment \(quote(part)), which some systems treat as a parent directory"))
         }
         // Does the path, relative to where it starts, climb above that start?
         var depth = 0

@@ -30,7 +30,8 @@ struct PolicyBindings: Sendable {
         var servers: [String: String] = [:]
         for (key, value) in top {
             guard key.string == "servers" else {
-                throw PolicyError(source: path, line: key.mark?.line, column: key.mark?.column, key: key.string, message: "unknown key (known keys: servers)")
+                throw PolicyError(
+                    source: path, line: key.mark?.line, column: key.mark?.column, key: key.string, message: "unknown key (known keys: servers)")
             }
             guard case .mapping(let entries) = value else {
                 throw PolicyError(source: path, line: value.mark?.line, key: "servers", message: "expected a mapping of server names to policy names")
@@ -39,7 +40,9 @@ struct PolicyBindings: Sendable {
                 guard case .scalar(let serverName) = server, case .scalar(let policyName) = policy,
                     PolicyCatalog.isValidName(policyName.string)
                 else {
-                    throw PolicyError(source: path, line: policy.mark?.line, column: policy.mark?.column, key: "servers.\(server.string ?? "?")", message: "expected a policy name")
+                    throw PolicyError(
+                        source: path, line: policy.mark?.line, column: policy.mark?.column, key: "servers.\(server.string ?? "?")",
+                        message: "expected a policy name")
                 }
                 servers[serverName.string] = policyName.string
             }

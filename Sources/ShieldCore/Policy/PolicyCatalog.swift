@@ -53,7 +53,8 @@ public struct PolicyCatalog: Sendable {
     /// - Throws: ``PolicyError`` for an invalid or unknown name, or an invalid policy.
     public func load(name: String) throws(PolicyError) -> Policy {
         guard Self.isValidName(name) else {
-            throw PolicyError(source: name, message: "invalid policy name: use letters, digits, \"-\" and \"_\" only (use --policy-file for a file path)")
+            throw PolicyError(
+                source: name, message: "invalid policy name: use letters, digits, \"-\" and \"_\" only (use --policy-file for a file path)")
         }
         if let directory {
             let path = (directory as NSString).appendingPathComponent(name + ".yaml")
@@ -104,7 +105,8 @@ public struct PolicyCatalog: Sendable {
                 throw PolicyError(source: file, message: "server \"\(server)\" is bound to policy \"\(bound)\"; a policy file cannot replace it")
             }
             if let name, name != bound {
-                throw PolicyError(source: name, message: "server \"\(server)\" is bound to policy \"\(bound)\"; refusing to evaluate it under \"\(name)\"")
+                throw PolicyError(
+                    source: name, message: "server \"\(server)\" is bound to policy \"\(bound)\"; refusing to evaluate it under \"\(name)\"")
             }
             return try load(name: bound)
         }

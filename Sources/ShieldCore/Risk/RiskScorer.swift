@@ -29,8 +29,20 @@ public enum RiskScorer {
     }
 
     static let highVocabulary: [(capability: String, words: Set<String>)] = [
-        ("executes commands", ["exec", "execute", "shell", "bash", "sh", "zsh", "terminal", "powershell", "pwsh", "cmd", "command", "commands", "eval", "subprocess", "spawn", "script", "repl", "interpreter"]),
-        ("accesses credentials", ["secret", "secrets", "credential", "credentials", "password", "passwords", "passwd", "apikey", "keychain", "vault", "privatekey", "env", "environ"]),
+        (
+            "executes commands",
+            [
+                "exec", "execute", "shell", "bash", "sh", "zsh", "terminal", "powershell", "pwsh", "cmd", "command", "commands", "eval", "subprocess",
+                "spawn", "script", "repl", "interpreter",
+            ]
+        ),
+        (
+            "accesses credentials",
+            [
+                "secret", "secrets", "credential", "credentials", "password", "passwords", "passwd", "apikey", "keychain", "vault", "privatekey",
+                "env", "environ",
+            ]
+        ),
         ("deletes data", ["delete", "remove", "rm", "unlink", "rmdir", "wipe", "destroy", "drop", "truncate", "purge", "erase", "kill"]),
         ("writes files", ["write", "overwrite", "edit", "modify", "append", "move", "rename", "upload", "chmod", "chown", "mkdir"]),
         ("makes arbitrary requests", ["ssrf", "proxy", "raw", "socket", "curl", "wget"]),
@@ -38,7 +50,10 @@ public enum RiskScorer {
 
     static let mediumVocabulary: [(capability: String, words: Set<String>)] = [
         ("reads the filesystem", ["read", "file", "files", "dir", "directory", "directories", "folder", "path", "ls", "glob", "cat", "tree"]),
-        ("fetches from the network", ["fetch", "http", "https", "request", "download", "url", "browse", "browser", "navigate", "scrape", "crawl", "web", "webhook", "network"]),
+        (
+            "fetches from the network",
+            ["fetch", "http", "https", "request", "download", "url", "browse", "browser", "navigate", "scrape", "crawl", "web", "webhook", "network"]
+        ),
         ("queries databases", ["sql", "query", "database", "db", "postgres", "mysql", "sqlite", "mongo", "redis"]),
         ("changes repositories", ["push", "commit", "merge", "checkout", "reset", "rebase", "create"]),
         ("sends messages", ["send", "email", "mail", "message", "slack", "post", "publish", "notify"]),

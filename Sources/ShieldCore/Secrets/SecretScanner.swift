@@ -51,41 +51,111 @@ enum SecretScanner {
     }
 
     static let shapes: [Shape] = [
-        Shape(prefix: Array("AKIA".utf8), kind: "aws-access-key", label: "AWS access key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
-        Shape(prefix: Array("ASIA".utf8), kind: "aws-access-key", label: "AWS temporary access key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
-        Shape(prefix: Array("ABIA".utf8), kind: "aws-access-key", label: "AWS STS key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
-        Shape(prefix: Array("ACCA".utf8), kind: "aws-access-key", label: "AWS context key id", alphabet: .upperBase32, minimum: 16, maximum: 16, minimumEntropy: 2.5),
-        Shape(prefix: Array("AIza".utf8), kind: "google-api-key", label: "Google API key", alphabet: .urlSafe, minimum: 35, maximum: 35, minimumEntropy: 3.5),
-        Shape(prefix: Array("ghp_".utf8), kind: "github-token", label: "GitHub personal access token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
-        Shape(prefix: Array("gho_".utf8), kind: "github-token", label: "GitHub OAuth token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
-        Shape(prefix: Array("ghu_".utf8), kind: "github-token", label: "GitHub user-to-server token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
-        Shape(prefix: Array("ghs_".utf8), kind: "github-token", label: "GitHub server-to-server token", alphabet: .alphanumeric, minimum: 36, maximum: 40, minimumEntropy: 3.5),
-        Shape(prefix: Array("ghr_".utf8), kind: "github-token", label: "GitHub refresh token", alphabet: .alphanumeric, minimum: 36, maximum: 80, minimumEntropy: 3.5),
-        Shape(prefix: Array("github_pat_".utf8), kind: "github-token", label: "GitHub fine-grained token", alphabet: .base62Underscore, minimum: 70, maximum: 100, minimumEntropy: 3.5),
-        Shape(prefix: Array("glpat-".utf8), kind: "gitlab-token", label: "GitLab personal access token", alphabet: .urlSafe, minimum: 20, maximum: 64, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxb-".utf8), kind: "slack-token", label: "Slack bot token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxp-".utf8), kind: "slack-token", label: "Slack user token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxa-".utf8), kind: "slack-token", label: "Slack app token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxr-".utf8), kind: "slack-token", label: "Slack refresh token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxs-".utf8), kind: "slack-token", label: "Slack session token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("xoxe-".utf8), kind: "slack-token", label: "Slack rotating token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("sk_live_".utf8), kind: "stripe-key", label: "Stripe live secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
-        Shape(prefix: Array("rk_live_".utf8), kind: "stripe-key", label: "Stripe live restricted key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
-        Shape(prefix: Array("sk_test_".utf8), kind: "stripe-key", label: "Stripe test secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
-        Shape(prefix: Array("rk_test_".utf8), kind: "stripe-key", label: "Stripe test restricted key", alphabet: .alphanumeric, minimum: 24, maximum: 247, minimumEntropy: 3.0),
-        Shape(prefix: Array("sk-ant-".utf8), kind: "anthropic-key", label: "Anthropic API key", alphabet: .urlSafe, minimum: 80, maximum: 200, minimumEntropy: 3.5),
-        Shape(prefix: Array("sk-proj-".utf8), kind: "openai-key", label: "OpenAI project key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
-        Shape(prefix: Array("sk-svcacct-".utf8), kind: "openai-key", label: "OpenAI service-account key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
-        Shape(prefix: Array("sk-admin-".utf8), kind: "openai-key", label: "OpenAI admin key", alphabet: .urlSafe, minimum: 40, maximum: 300, minimumEntropy: 3.5),
-        Shape(prefix: Array("sk-".utf8), kind: "openai-key", label: "OpenAI API key", alphabet: .alphanumeric, minimum: 48, maximum: 48, minimumEntropy: 3.5, infix: Array("T3BlbkFJ".utf8)),
-        Shape(prefix: Array("npm_".utf8), kind: "npm-token", label: "npm access token", alphabet: .alphanumeric, minimum: 36, maximum: 36, minimumEntropy: 3.0),
-        Shape(prefix: Array("hf_".utf8), kind: "huggingface-token", label: "Hugging Face token", alphabet: .alphanumeric, minimum: 34, maximum: 40, minimumEntropy: 3.5),
-        Shape(prefix: Array("pypi-AgEIcHlwaS5vcmc".utf8), kind: "pypi-token", label: "PyPI API token", alphabet: .urlSafe, minimum: 50, maximum: 300, minimumEntropy: 3.5),
-        Shape(prefix: Array("xapp-".utf8), kind: "slack-token", label: "Slack app-level token", alphabet: .slackBody, minimum: 24, maximum: 200, minimumEntropy: 3.0),
-        Shape(prefix: Array("dop_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean token", alphabet: .alphanumeric, minimum: 64, maximum: 64, minimumEntropy: 3.0),
-        Shape(prefix: Array("doo_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean OAuth token", alphabet: .alphanumeric, minimum: 64, maximum: 64, minimumEntropy: 3.0),
-        Shape(prefix: Array("AccountKey=".utf8), kind: "azure-storage-key", label: "Azure storage account key", alphabet: .base64, minimum: 80, maximum: 100, minimumEntropy: 4.0),
-        Shape(prefix: Array("glptt-".utf8), kind: "gitlab-token", label: "GitLab pipeline trigger token", alphabet: .urlSafe, minimum: 20, maximum: 64, minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("AKIA".utf8), kind: "aws-access-key", label: "AWS access key id", alphabet: .upperBase32, minimum: 16, maximum: 16,
+            minimumEntropy: 2.5),
+        Shape(
+            prefix: Array("ASIA".utf8), kind: "aws-access-key", label: "AWS temporary access key id", alphabet: .upperBase32, minimum: 16,
+            maximum: 16, minimumEntropy: 2.5),
+        Shape(
+            prefix: Array("ABIA".utf8), kind: "aws-access-key", label: "AWS STS key id", alphabet: .upperBase32, minimum: 16, maximum: 16,
+            minimumEntropy: 2.5),
+        Shape(
+            prefix: Array("ACCA".utf8), kind: "aws-access-key", label: "AWS context key id", alphabet: .upperBase32, minimum: 16, maximum: 16,
+            minimumEntropy: 2.5),
+        Shape(
+            prefix: Array("AIza".utf8), kind: "google-api-key", label: "Google API key", alphabet: .urlSafe, minimum: 35, maximum: 35,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("ghp_".utf8), kind: "github-token", label: "GitHub personal access token", alphabet: .alphanumeric, minimum: 36,
+            maximum: 40, minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("gho_".utf8), kind: "github-token", label: "GitHub OAuth token", alphabet: .alphanumeric, minimum: 36, maximum: 40,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("ghu_".utf8), kind: "github-token", label: "GitHub user-to-server token", alphabet: .alphanumeric, minimum: 36, maximum: 40,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("ghs_".utf8), kind: "github-token", label: "GitHub server-to-server token", alphabet: .alphanumeric, minimum: 36,
+            maximum: 40, minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("ghr_".utf8), kind: "github-token", label: "GitHub refresh token", alphabet: .alphanumeric, minimum: 36, maximum: 80,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("github_pat_".utf8), kind: "github-token", label: "GitHub fine-grained token", alphabet: .base62Underscore, minimum: 70,
+            maximum: 100, minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("glpat-".utf8), kind: "gitlab-token", label: "GitLab personal access token", alphabet: .urlSafe, minimum: 20, maximum: 64,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxb-".utf8), kind: "slack-token", label: "Slack bot token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxp-".utf8), kind: "slack-token", label: "Slack user token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxa-".utf8), kind: "slack-token", label: "Slack app token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxr-".utf8), kind: "slack-token", label: "Slack refresh token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxs-".utf8), kind: "slack-token", label: "Slack session token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("xoxe-".utf8), kind: "slack-token", label: "Slack rotating token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("sk_live_".utf8), kind: "stripe-key", label: "Stripe live secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("rk_live_".utf8), kind: "stripe-key", label: "Stripe live restricted key", alphabet: .alphanumeric, minimum: 24,
+            maximum: 247, minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("sk_test_".utf8), kind: "stripe-key", label: "Stripe test secret key", alphabet: .alphanumeric, minimum: 24, maximum: 247,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("rk_test_".utf8), kind: "stripe-key", label: "Stripe test restricted key", alphabet: .alphanumeric, minimum: 24,
+            maximum: 247, minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("sk-ant-".utf8), kind: "anthropic-key", label: "Anthropic API key", alphabet: .urlSafe, minimum: 80, maximum: 200,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("sk-proj-".utf8), kind: "openai-key", label: "OpenAI project key", alphabet: .urlSafe, minimum: 40, maximum: 300,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("sk-svcacct-".utf8), kind: "openai-key", label: "OpenAI service-account key", alphabet: .urlSafe, minimum: 40, maximum: 300,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("sk-admin-".utf8), kind: "openai-key", label: "OpenAI admin key", alphabet: .urlSafe, minimum: 40, maximum: 300,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("sk-".utf8), kind: "openai-key", label: "OpenAI API key", alphabet: .alphanumeric, minimum: 48, maximum: 48,
+            minimumEntropy: 3.5, infix: Array("T3BlbkFJ".utf8)),
+        Shape(
+            prefix: Array("npm_".utf8), kind: "npm-token", label: "npm access token", alphabet: .alphanumeric, minimum: 36, maximum: 36,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("hf_".utf8), kind: "huggingface-token", label: "Hugging Face token", alphabet: .alphanumeric, minimum: 34, maximum: 40,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("pypi-AgEIcHlwaS5vcmc".utf8), kind: "pypi-token", label: "PyPI API token", alphabet: .urlSafe, minimum: 50, maximum: 300,
+            minimumEntropy: 3.5),
+        Shape(
+            prefix: Array("xapp-".utf8), kind: "slack-token", label: "Slack app-level token", alphabet: .slackBody, minimum: 24, maximum: 200,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("dop_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean token", alphabet: .alphanumeric, minimum: 64, maximum: 64,
+            minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("doo_v1_".utf8), kind: "digitalocean-token", label: "DigitalOcean OAuth token", alphabet: .alphanumeric, minimum: 64,
+            maximum: 64, minimumEntropy: 3.0),
+        Shape(
+            prefix: Array("AccountKey=".utf8), kind: "azure-storage-key", label: "Azure storage account key", alphabet: .base64, minimum: 80,
+            maximum: 100, minimumEntropy: 4.0),
+        Shape(
+            prefix: Array("glptt-".utf8), kind: "gitlab-token", label: "GitLab pipeline trigger token", alphabet: .urlSafe, minimum: 20, maximum: 64,
+            minimumEntropy: 3.0),
     ]
 
     /// Shapes indexed by their first byte.
@@ -138,7 +208,9 @@ enum SecretScanner {
                 let byte = bytes[i]
                 let kind = classes[Int(byte)]
                 if kind & 1 == 0 {
-                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i, keyMentionsSecret: keyMentionsSecret) { return match }
+                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i, keyMentionsSecret: keyMentionsSecret) {
+                        return match
+                    }
                     base64RunStart = i + 1
                 }
                 if kind & 4 != 0 {
@@ -147,7 +219,9 @@ enum SecretScanner {
                 previousIsWord = kind & 2 != 0
                 i += 1
             }
-            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count, keyMentionsSecret: keyMentionsSecret) { return match }
+            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count, keyMentionsSecret: keyMentionsSecret) {
+                return match
+            }
             return nil
         }
     }
@@ -326,7 +400,13 @@ enum SecretScanner {
         if body.allSatisfy({ $0.isHexDigit }) { return nil }
         var hasUpper = false, hasLower = false, hasDigit = false
         for b in body {
-            if b &- UInt8(ascii: "A") < 26 { hasUpper = true } else if b &- UInt8(ascii: "a") < 26 { hasLower = true } else if b &- 48 < 10 { hasDigit = true }
+            if b &- UInt8(ascii: "A") < 26 {
+                hasUpper = true
+            } else if b &- UInt8(ascii: "a") < 26 {
+                hasLower = true
+            } else if b &- 48 < 10 {
+                hasDigit = true
+            }
         }
         guard hasUpper, hasLower, hasDigit, entropy(body) >= 4.0, !isPlaceholder(body) else { return nil }
         // Keyword gate: "secret" (any case, any separator) in the 80 bytes before.

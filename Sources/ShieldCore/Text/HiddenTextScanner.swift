@@ -56,9 +56,14 @@ enum HiddenTextScanner {
                     previous = 0xE007F
                     continue
                 }
-                return Match(rule: "unicode.tag-characters", description: "invisible Unicode Tag characters (U+E0000–E007F), used to smuggle hidden instructions")
+                return Match(
+                    rule: "unicode.tag-characters",
+                    description: "invisible Unicode Tag characters (U+E0000–E007F), used to smuggle hidden instructions")
             case 0x202A...0x202E, 0x2066...0x2069:
-                return Match(rule: "unicode.bidi-override", description: "a bidirectional override or isolate (U+\(hex(scalar))), which makes text display differently from what is processed")
+                return Match(
+                    rule: "unicode.bidi-override",
+                    description: "a bidirectional override or isolate (U+\(hex(scalar))), which makes text display differently from what is processed"
+                )
             case 0x200B, 0x200C, 0x200D, 0x2060...0x2064, 0x206A...0x206F, 0xFEFF, 0x180E:
                 invisibleRun += 1
                 let isJoiner = scalar == 0x200C || scalar == 0x200D
@@ -68,7 +73,8 @@ enum HiddenTextScanner {
                 // Joiners belong between emoji or letters of joining scripts, not after ASCII.
                 if isJoiner, previous < 0x80 { joinersAfterASCII += 1 }
                 if invisibleRun >= 2 || invisibleTotal >= 4 || joinersAfterASCII >= 3 {
-                    return Match(rule: "unicode.zero-width", description: "zero-width characters (U+\(hex(scalar)) among them), a known steganography channel")
+                    return Match(
+                        rule: "unicode.zero-width", description: "zero-width characters (U+\(hex(scalar)) among them), a known steganography channel")
                 }
                 selectorRun = 0
                 softHyphenRun = 0

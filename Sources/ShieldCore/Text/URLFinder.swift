@@ -21,11 +21,12 @@ enum URLFinder {
                 let upper = utf8.index(lower, offsetBy: end - start)
                 found.append(text[lower..<upper])
             }
-        } ?? {
-            var copy = text
-            copy.makeContiguousUTF8()
-            found = urls(in: copy, quotesTerminate: quotesTerminate).map { Substring($0) }
-        }()
+        }
+            ?? {
+                var copy = text
+                copy.makeContiguousUTF8()
+                found = urls(in: copy, quotesTerminate: quotesTerminate).map { Substring($0) }
+            }()
         return found
     }
 

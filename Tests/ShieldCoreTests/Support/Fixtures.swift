@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ShieldCore
 
 /// Shared test fixtures: the fixed evaluation context and the corpus policies.
