@@ -42,6 +42,8 @@ enum ArgumentHints {
     ]
 
     static func normalize(_ key: String) -> String {
+        // Most keys are already lower-case ASCII words: no copy.
+        if key.utf8.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "0") < 10 }) { return key }
         if key.utf8.allSatisfy({ $0 < 0x80 }) {
             let bytes = key.utf8.compactMap { b -> UInt8? in
                 b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == 0x20 ? nil : ByteSearch.lower(b)
@@ -57,7 +59,11 @@ enum ArgumentHints {
 
     /// The kind a key suggests, or `nil` for none.
     static func kind(forKey key: String) -> Policy.ArgumentKind? {
-        let k = normalize(key)
+        kind(forNormalizedKey: normalize(key))
+    }
+
+    /// ``kind(forKey:)`` for a key already passed through ``normalize(_:)``.
+    static func kind(forNormalizedKey k: String) -> Policy.ArgumentKind? {
         if argumentKeys.contains(k) { return .argument }
         if notDestinationKeys.contains(k) { return .text }
         if urlKeys.contains(k) || urlSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) })

@@ -165,7 +165,7 @@ struct ArgumentWalker {
         if let known = keyFactsCache[key] { return known }
         let normalized = ArgumentHints.normalize(key)
         let facts = KeyFacts(
-            hint: ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 },
+            hint: ArgumentHints.kind(forNormalizedKey: normalized).map { $0 == .url ? .host : $0 },
             isPackage: ArgumentHints.packageKeys.contains(normalized),
             mentionsSecret: ByteSearch.containsIgnoringASCIICase(key, lowercasedNeedle: "secret"))
         keyFactsCache[key] = facts
@@ -301,7 +301,7 @@ struct ArgumentWalker {
     /// A whole value that is a destination although its key does not say so: a dotted-quad
     /// IPv4, a bracketed IPv6, or `host:port` with an address, a dotted name or a local name.
     static func looksLikeHostValue(_ text: String) -> Bool {
-        if IPAddress.parseDottedQuad(text) != nil { return true }
+        if text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
         if text.hasPrefix("[") { return true }
         guard let colon = text.lastIndex(of: ":"), text.index(after: colon) < text.endIndex else { return false }
         let port = text[text.index(after: colon)...]

@@ -35,6 +35,14 @@ extension JSONValue {
 
     /// Appends `string` to `out` as a JSON string literal.
     public static func writeQuoted(_ string: String, to out: inout String) {
+        // Fast path: nothing to escape (no control characters, quotes, backslashes, U+2028/9).
+        let plain = string.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 != 0xE2 }
+        if plain {
+            out += "\""
+            out += string
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in string.unicodeScalars {
             switch scalar {
