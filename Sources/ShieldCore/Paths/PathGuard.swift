@@ -41,8 +41,12 @@ struct PathGuard: Sendable {
     let deniedNames: [String: String]
     /// `**/NAME/**` patterns: a path with NAME as a directory segment is denied.
     let deniedDirectories: [String: String]
-    /// Every other pattern, matched in full.
+    /// Every other pattern, matched in full; indexed by a literal first or last segment so a path
+    /// is only matched against patterns that could match it.
     let otherDeny: [PathGlob]
+    let denyByFirstSegment: [String: [PathGlob]]
+    let denyByLastSegment: [String: [PathGlob]]
+    let denyUnindexed: [PathGlob]
     let home: [String]
     let base: [String]
     let resolveRealPath: (@Sendable (String) -> String?)?
@@ -82,6 +86,19 @@ struct PathGuard: Sendable {
         deniedNames = names
         deniedDirectories = directories
         otherDeny = others
+        var byFirst: [String: [PathGlob]] = [:], byLast: [String: [PathGlob]] = [:], unindexed: [PathGlob] = []
+        for glob in others {
+            if case .literal(let first)? = glob.segments.first {
+                byFirst[first, default: []].append(glob)
+            } else if case .literal(let last)? = glob.segments.last {
+                byLast[last, default: []].append(glob)
+            } else {
+                unindexed.append(glob)
+            }
+        }
+        denyByFirstSegment = byFirst
+        denyByLastSegment = byLast
+        denyUnindexed = unindexed
     }
 
     /// The deny pattern `segments` (lower-cased) match, if any.
@@ -94,7 +111,9 @@ struct PathGuard: Sendable {
         for segment in segments.dropLast() {
             if let source = deniedDirectories[segment] { return source }
         }
-        return otherDeny.first { $0.matches(lowercased: segments) }?.source
+        guard let first = segments.first, let last = segments.last else { return denyUnindexed.first { $0.matches(lowercased: segments) }?.source }
+        let candidates = (denyByFirstSegment[first] ?? []) + (denyByLastSegment[last] ?? []) + denyUnindexed
+        return candidates.first { $0.matches(lowercased: segments) }?.source
     }
 
     /// Judges one path.
