@@ -43,6 +43,8 @@ struct CommandGuard: Sendable {
     static let maxCommandLineBytes = 256 << 10
     /// Substitutions and nested `sh -c` scripts one command line may hold.
     static let maxSubstitutions = 64
+    /// Simple commands one command line may hold.
+    static let maxCommands = 256
 
     private func check(commandLine: String, depth: Int) -> Finding? {
         guard depth < 8 else {
@@ -52,6 +54,9 @@ struct CommandGuard: Sendable {
             return Finding(rule: "command.too-complex", reason: "command line is longer than \(Self.maxCommandLineBytes) bytes")
         }
         let syntax = ShellSyntax(commandLine)
+        guard syntax.commands.count <= Self.maxCommands else {
+            return Finding(rule: "command.too-complex", reason: "command line holds more than \(Self.maxCommands) commands")
+        }
         // Scripts the line runs itself: substitutions, `sh -c '…'`, `eval …`.
         let nested = syntax.substitutions + Self.inlineScripts(syntax)
         guard nested.count <= Self.maxSubstitutions else {
@@ -315,7 +320,16 @@ struct CommandGuard: Sendable {
     /// 512 characters.
     private func forkBomb(_ line: String) -> Finding? {
         let compact = Array(line.unicodeScalars.filter { !$0.properties.isWhitespace })
+        // Where the next "}" and the next "|" or "&" are, from each position: one pass from the end.
+        var nextClose = [Int](repeating: compact.count, count: compact.count + 1)
+        var nextFork = [Int](repeating: compact.count, count: compact.count + 1)
+        for index in stride(from: compact.count - 1, through: 0, by: -1) {
+            nextClose[index] = compact[index] == "}" ? index : nextClose[index + 1]
+            nextFork[index] = compact[index] == "|" || compact[index] == "&" ? index : nextFork[index + 1]
+        }
         for (open, scalar) in compact.enumerated() where scalar == "{" {
+            let bodyEnd = min(nextClose[open + 1], open + 512)
+            guard nextFork[open + 1] < bodyEnd else { continue }  // no pipe or background job in the body
             var nameEnd = open
             if nameEnd >= 2, compact[nameEnd - 1] == ")", compact[nameEnd - 2] == "(" { nameEnd -= 2 }
             var nameStart = nameEnd
@@ -323,9 +337,8 @@ struct CommandGuard: Sendable {
             var name = String(String.UnicodeScalarView(compact[nameStart..<nameEnd]))
             if name.hasPrefix("function"), name.count > 8 { name.removeFirst(8) }
             guard !name.isEmpty else { continue }
-            let bodyEnd = min(compact.count, open + 512)
-            let body = String(String.UnicodeScalarView(compact[(open + 1)..<bodyEnd].prefix { $0 != "}" }))
-            if body.contains("\(name)|\(name)") {
+            let body = String(String.UnicodeScalarView(compact[(open + 1)..<bodyEnd]))
+            if body.contains("\(name)|\(name)") || body.contains("\(name)&\(name)") {
                 return Finding(rule: "command.destructive", reason: "command defines a fork bomb (\(name)() calls itself twice)")
             }
         }

@@ -59,9 +59,17 @@ public struct JSONParser {
         return try parser.parseDocument()
     }
 
-    private enum Frame {
-        case array([JSONValue])
-        case object(members: [(key: String, value: JSONValue)], keys: Set<String>?, pendingKey: String)
+    /// An open container. Frames are mutated in place on the stack, so appending never copies
+    /// the elements gathered so far.
+    private struct Frame {
+        var isObject: Bool
+        var elements: [JSONValue] = []
+        var members: [(key: String, value: JSONValue)] = []
+        var keys: Set<String>? = nil
+        var pendingKey = ""
+
+        static func array() -> Frame { Frame(isObject: false) }
+        static func object(_ key: String) -> Frame { Frame(isObject: true, pendingKey: key) }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -91,7 +99,7 @@ public struct JSONParser {
             switch bytes[index] {
             case UInt8(ascii: "["):
                 index += 1
-                try push(&stack, .array([]))
+                try push(&stack, .array())
                 skipWhitespace()
                 if peek() == UInt8(ascii: "]") {
                     index += 1
@@ -109,7 +117,7 @@ public struct JSONParser {
                     value = .object([])
                 } else {
                     let key = try parseKey()
-                    try push(&stack, .object(members: [], keys: nil, pendingKey: key))
+                    try push(&stack, .object(key))
                     continue parseValue
                 }
             case UInt8(ascii: "\""):
@@ -131,48 +139,47 @@ public struct JSONParser {
 
             // Fold the finished value into its parents until one of them wants another element.
             while true {
-                guard let frame = stack.popLast() else {
+                guard !stack.isEmpty else {
                     skipWhitespace()
                     guard index == bytes.count else { throw error(.trailingData) }
                     return value
                 }
+                let top = stack.count - 1
                 skipWhitespace()
-                switch frame {
-                case .array(var elements):
-                    elements.append(value)
+                if !stack[top].isObject {
+                    stack[top].elements.append(value)
                     switch peek() {
                     case UInt8(ascii: ","):
                         index += 1
-                        stack.append(.array(elements))
                         continue parseValue
                     case UInt8(ascii: "]"):
                         index += 1
-                        value = .array(elements)
+                        value = .array(stack.removeLast().elements)
                     case nil: throw error(.unexpectedEnd)
                     case let byte?: throw error(.unexpectedByte(byte))
                     }
-                case .object(var members, var keys, let pendingKey):
-                    members.append((pendingKey, value))
+                } else {
+                    stack[top].members.append((stack[top].pendingKey, value))
                     switch peek() {
                     case UInt8(ascii: ","):
                         index += 1
                         skipWhitespace()
                         let keyOffset = index
                         let key = try parseKey()
-                        if keys != nil {
-                            guard keys!.insert(key).inserted else {
+                        if stack[top].keys != nil {
+                            guard stack[top].keys!.insert(key).inserted else {
                                 throw JSONParseError(.duplicateKey(key), at: keyOffset)
                             }
-                        } else if members.contains(where: { $0.key == key }) {
+                        } else if stack[top].members.contains(where: { $0.key == key }) {
                             throw JSONParseError(.duplicateKey(key), at: keyOffset)
-                        } else if members.count >= 16 {
-                            keys = Set(members.map(\.key) + [key])
+                        } else if stack[top].members.count >= 16 {
+                            stack[top].keys = Set(stack[top].members.map(\.key) + [key])
                         }
-                        stack.append(.object(members: members, keys: keys, pendingKey: key))
+                        stack[top].pendingKey = key
                         continue parseValue
                     case UInt8(ascii: "}"):
                         index += 1
-                        value = .object(members)
+                        value = .object(stack.removeLast().members)
                     case nil: throw error(.unexpectedEnd)
                     case let byte?: throw error(.unexpectedByte(byte))
                     }

@@ -12,6 +12,8 @@ internal import Foundation
 /// judged too, closing symlink escapes like CVE-2025-53109; without one the check is lexical.
 struct PathGuard: Sendable {
     static let maxDecodeRounds = 4
+    /// Paths with more segments are refused: no real path needs them, and matching stays cheap.
+    static let maxSegments = 256
 
     /// Credential and system files no tool argument should name. `~` is the user's home.
     static let builtinDeny = [
@@ -63,7 +65,12 @@ struct PathGuard: Sendable {
         }
         roots = filesystem.roots.map(absolute)
         base = roots.first ?? cwd
-        let patterns = (filesystem.builtinDeny ? Self.builtinDeny : []) + filesystem.denyPaths
+        // A literal entry in deny_paths denies the path and everything beneath it.
+        let userPatterns = filesystem.denyPaths.flatMap { pattern -> [String] in
+            let trimmed = pattern.count > 1 && pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
+            return Glob.isPattern(trimmed) && trimmed.hasSuffix("**") ? [trimmed] : [trimmed, trimmed + "/**"]
+        }
+        let patterns = (filesystem.builtinDeny ? Self.builtinDeny : []) + userPatterns
         deny = patterns.map { pattern in
             if pattern.hasPrefix("~") {
                 return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/"))
@@ -233,6 +240,9 @@ struct PathGuard: Sendable {
         }
 
         var parts = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count <= Self.maxSegments else {
+            return .failure(Finding(rule: "path.too-long", reason: "path \(quote(raw)) has more than \(Self.maxSegments) segments"))
+        }
         var start: [String]
         if text.hasPrefix("/") {
             start = []
