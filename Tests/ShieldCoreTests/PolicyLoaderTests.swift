@@ -170,4 +170,30 @@ import Testing
             #expect(reloaded == policy)
         }
     }
+
+    @Test(arguments: [
+        "allowed_tools: ['*']\nblocked_tool_patterns: [!!binary ZXhlYw==]\n",
+        "allowed_tools: ['*']\nblock_network: !!str false\n",
+        "allowed_tools: ['*']\nblock_network: !custom false\n",
+        "allowed_tools: ['*']\nmax_memory_mb: !!str 64\n",
+        "allowed_tools: [!!timestamp 2001-12-14]\n",
+    ])
+    func yamlTagsThatChangeMeaningAreRefused(_ yaml: String) {
+        #expect(error(yaml) != nil)
+    }
+
+    @Test func plainAndQuotedScalarsStillLoad() throws {
+        let policy = try load("allowed_tools: [get_time, '123', 456, !!str fetch]\nblock_network: true\nmax_memory_mb: 64\n")
+        #expect(policy.allowedTools == ["get_time", "123", "456", "fetch"])
+    }
+
+    @Test func literalDenyPathsCoverTheirSubtree() throws {
+        let policy = try load("allowed_tools: ['*']\nfilesystem:\n  deny_paths: [\"/srv/secrets/\"]\n")
+        let engine = DecisionEngine(policy: policy, context: Fixtures.context)
+        for path in ["/srv/secrets", "/srv/secrets/db.key", "/srv/secrets/a/b/c"] {
+            let decision = engine.evaluate(ToolCall(name: "read_file", arguments: .object([("path", .string(path))])))
+            #expect(decision.rule == "path.credential-file", "\(path)")
+        }
+        #expect(engine.evaluate(ToolCall(name: "read_file", arguments: .object([("path", .string("/srv/public/x"))]))).verdict == .allow)
+    }
 }

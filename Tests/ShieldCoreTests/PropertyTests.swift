@@ -130,4 +130,40 @@ struct SeededGenerator: RandomNumberGenerator {
         for _ in 0..<6 { embedded = .string(JSONValue.array([embedded]).jsonText) }
         #expect(Fixtures.engines["default"]!.evaluate(ToolCall(name: "x", arguments: .object([("a", embedded)]))).rule == "args.too-deep")
     }
+
+    /// Shapes that were quadratic in an earlier version. Each must finish (the suite's run time
+    /// is the hang detector) with a decision.
+    @Test func pathologicalShapesStayLinear() throws {
+        let engine = Fixtures.engines["default"]!
+        let shapes: [(String, JSONValue)] = [
+            ("notes", .object([("p", .array(Array(repeating: .number("1"), count: 50_000)))])),
+            ("notes", .object((0..<20_000).map { ("k\($0)", JSONValue.number("1")) })),
+            ("bash", .object([("command", .string(String(repeating: "a{", count: 60_000)))])),
+            ("bash", .object([("command", .string(String(repeating: "x(){", count: 20_000)))])),
+            ("bash", .object([("command", .string(String(repeating: "curl x;", count: 4000)))])),
+            ("read_file", .object([("path", .string(String(repeating: "/a", count: 20_000)))])),
+            ("notes", .object([("text", .string(String(repeating: "http:", count: 40_000)))])),
+            ("notes", .object([("text", .string(String(repeating: "-eyJ", count: 40_000)))])),
+            ("notes", .object([("text", .string((0..<20_000).map { "http://u@a\($0).com/ " }.joined()))])),
+        ]
+        for (tool, arguments) in shapes {
+            let decision = engine.evaluate(ToolCall(name: tool, arguments: arguments))
+            #expect(!decision.reason.isEmpty)
+        }
+        // The parser itself, on a large flat array and a large object.
+        let array = "[" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]"
+        #expect((try? JSONParser.parse(array)).map { if case .array(let a) = $0 { a.count } else { 0 } } == 200_000)
+        let object = "{" + (0..<50_000).map { "\"k\($0)\":1" }.joined(separator: ",") + "}"
+        #expect((try? JSONParser.parse(object)) != nil)
+    }
+
+    @Test func denyPatternsWithSeveralGlobstarsStayBounded() throws {
+        let policy = try PolicyLoader.load(
+            yaml: "allowed_tools: ['*']\nfilesystem:\n  deny_paths: [\"**/config/**/*.key\"]\n", name: "t", source: "t")
+        let engine = DecisionEngine(policy: policy, context: Fixtures.context)
+        let deep = "/" + Array(repeating: "config", count: 250).joined(separator: "/") + "/x.txt"
+        #expect(engine.evaluate(ToolCall(name: "read_file", arguments: .object([("path", .string(deep))]))).verdict == .allow)
+        let key = "/srv/config/a/b/server.key"
+        #expect(engine.evaluate(ToolCall(name: "read_file", arguments: .object([("path", .string(key))]))).rule == "path.credential-file")
+    }
 }

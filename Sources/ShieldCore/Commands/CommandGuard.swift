@@ -26,6 +26,7 @@ struct CommandGuard: Sendable {
     static let netcats: Set<String> = ["nc", "ncat", "netcat", "nc.traditional", "nc.openbsd"]
     static let networkSenders: Set<String> = downloaders.union(netcats).union([
         "socat", "scp", "sftp", "rsync", "ssh", "ftp", "tftp", "telnet", "openssl", "sendmail", "mail", "mutt", "smbclient",
+        "dig", "nslookup", "host", "drill", "kdig", "getent", "ping", "ping6", "traceroute",
     ])
     /// Variable names that hold credentials.
     static let secretVariableWords = [
@@ -79,15 +80,41 @@ struct CommandGuard: Sendable {
         var scripts: [String] = []
         for command in syntax.commands {
             guard let program = command.program else { continue }
-            let arguments = Array(command.arguments)
+            let words = command.words
             if program.name == "eval" {
-                scripts.append(arguments.joined(separator: " "))
-            } else if shells.contains(interpreterName(program.name)) || program.name == "su" {
-                for (index, argument) in arguments.enumerated()
-                where (argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.contains("c")) || argument == "--command" {
-                    if index + 1 < arguments.count { scripts.append(arguments[index + 1]) }
-                    break
+                scripts.append(command.arguments.joined(separator: " "))
+            } else if program.name == "watch" {
+                // watch [-n SECONDS] [flags] COMMAND…: the rest runs through sh -c.
+                var rest = command.arguments[...]
+                while let flag = rest.first, flag.hasPrefix("-") {
+                    rest = rest.dropFirst(["-n", "--interval", "-q", "--equexit"].contains(flag) ? 2 : 1)
                 }
+                scripts.append(rest.joined(separator: " "))
+            }
+            // A brace expansion as the command word: `{bash,-c,'rm -rf ~'}` runs bash -c 'rm -rf ~'.
+            if let first = words.first, first.hasPrefix("{"), first.hasSuffix("}"), first.contains(",") {
+                let expanded = braceExpansions(first).dropFirst()
+                scripts.append(expanded.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
+            }
+            // A shell anywhere in the words with -c: `sh -c '…'`, `find -exec sh -c '…'`,
+            // `xargs bash -c '…'`, `script -qc '…'`, `su -c '…'`.
+            for (index, word) in words.enumerated() {
+                let name = interpreterName(basename(word))
+                guard shells.contains(name) || name == "su" || (name == "script" && index == program.index) else { continue }
+                var next = index + 1
+                while next < words.count, words[next].hasPrefix("-") || words[next].hasPrefix("+") {
+                    let flag = words[next]
+                    next += 1
+                    if flag == "--command" || (!flag.hasPrefix("--") && flag.dropFirst().contains("c")) {
+                        while next < words.count, words[next] == "--" { next += 1 }
+                        if next < words.count { scripts.append(words[next]) }
+                        break
+                    }
+                }
+            }
+            // Here-strings and here-documents given to a shell are scripts too.
+            if shells.contains(interpreterName(program.name)) {
+                scripts += command.redirectTargets.filter { $0.contains(" ") || $0.contains("|") || $0.contains(";") }
             }
         }
         return scripts
@@ -110,11 +137,28 @@ struct CommandGuard: Sendable {
     static func readsProgramFromStdin(_ command: ShellSyntax.SimpleCommand) -> Bool {
         guard let program = command.program, isInterpreter(program.name) else { return false }
         if ["source", ".", "eval", "iex", "invoke-expression"].contains(program.name) { return true }
-        for argument in command.arguments {
-            if argument == "-" || argument == "-s" || argument == "--" { return true }
+        let family = interpreterName(program.name)
+        // Options that give the program inline, per family; everything else is a flag.
+        let codeFlags: Set<Character> =
+            switch family {
+            case _ where shells.contains(family): ["c"]
+            case "python": ["c", "m"]
+            case "perl", "ruby": ["e", "E"]
+            case "node", "nodejs", "deno", "bun": ["e", "p"]
+            case "php": ["r"]
+            default: ["c", "e"]
+            }
+        let optionsWithValue: Set<String> = shells.contains(family) ? ["-o", "+o", "-O", "+O", "--rcfile", "--init-file"] : ["-W", "-X"]
+        var arguments = command.arguments[...]
+        while let argument = arguments.popFirst() {
+            if argument == "-" || argument == "-s" || argument == "--" || argument == "/dev/stdin" || argument == "/proc/self/fd/0" { return true }
+            if optionsWithValue.contains(argument) {
+                _ = arguments.popFirst()
+                continue
+            }
             if argument.hasPrefix("--") { continue }
-            if argument.hasPrefix("-") {
-                if argument.dropFirst().contains(where: { "cemrE".contains($0) }) { return false }
+            if argument.hasPrefix("-") || argument.hasPrefix("+") {
+                if !argument.hasPrefix("+"), argument.dropFirst().contains(where: codeFlags.contains) { return false }
                 continue
             }
             return false  // a script file or code operand
@@ -131,6 +175,18 @@ struct CommandGuard: Sendable {
                 return Finding(
                     rule: "command.download-exec",
                     reason: "command pipes a download (\(names[download])) into an interpreter (\(run.program?.name ?? "?"))")
+            }
+        }
+        // Grouping the shell reading cannot see through ({ curl …; } | sh, (curl …; true) | sh):
+        // a line that downloads and pipes into an interpreter that reads its program from stdin.
+        let hasDownloader = syntax.commands.contains { Self.downloaders.contains($0.program?.name ?? "") }
+        if hasDownloader {
+            for pipeline in syntax.pipelines {
+                if let run = pipeline.commands.dropFirst().first(where: Self.readsProgramFromStdin) {
+                    return Finding(
+                        rule: "command.download-exec", reason: "command downloads code and pipes it into an interpreter (\(run.program?.name ?? "?"))"
+                    )
+                }
             }
         }
         // An interpreter fed by a substitution that downloads: bash <(curl …), sh -c "$(curl …)",
@@ -173,8 +229,13 @@ struct CommandGuard: Sendable {
         var files = Set<String>()
         let isWget = command.program?.name == "wget"
         var remoteName = isWget
+        for target in command.redirectTargets { files.insert(basename(target)) }
         for (index, argument) in arguments.enumerated() {
-            if ["-o", "--output", "--output-document"].contains(argument) || (isWget && argument == "-O"), index + 1 < arguments.count {
+            let cluster = argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2
+            let clusterOutput = cluster && (argument.hasSuffix("o") || (isWget && argument.hasSuffix("O")))
+            if ["-o", "--output", "--output-document"].contains(argument) || (isWget && argument == "-O") || clusterOutput,
+                index + 1 < arguments.count
+            {
                 files.insert(basename(arguments[index + 1]))
                 remoteName = false
             } else if argument.hasPrefix("--output=") || argument.hasPrefix("--output-document=") {
@@ -265,11 +326,14 @@ struct CommandGuard: Sendable {
             let operands = arguments.filter { !$0.hasPrefix("-") }
             switch program.name {
             case "rm":
-                let recursive = options.contains { $0 == "--recursive" || (!$0.hasPrefix("--") && ($0.contains("r") || $0.contains("R"))) }
+                // Long options may be abbreviated (`--recur`).
+                let recursive = options.contains {
+                    ($0.count >= 5 && "--recursive".hasPrefix($0)) || (!$0.hasPrefix("--") && ($0.contains("r") || $0.contains("R")))
+                }
                 if options.contains("--no-preserve-root") {
                     return Finding(rule: "command.destructive", reason: "rm --no-preserve-root deletes the whole filesystem")
                 }
-                if recursive, let target = operands.first(where: isCriticalTarget) {
+                if recursive, let target = operands.flatMap(Self.braceExpansions).first(where: isCriticalTarget) {
                     return Finding(rule: "command.destructive", reason: "rm -r on \(target) deletes a system, home or working directory")
                 }
             case "chmod", "chown", "chgrp":
@@ -278,13 +342,13 @@ struct CommandGuard: Sendable {
                     return Finding(rule: "command.destructive", reason: "\(program.name) -R on \(target) changes a whole system or home tree")
                 }
             case "find":
-                let filters: Set<String> = [
-                    "-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-newer", "-size", "-user", "-empty",
-                ]
+                // Selective filters make a targeted clean-up; `-type f` alone still deletes everything.
+                let filters: Set<String> = ["-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-mtime", "-mmin", "-newer", "-size", "-user"]
                 let deletes =
                     arguments.contains("-delete")
                     || arguments.indices.contains {
-                        arguments[$0] == "-exec" && $0 + 1 < arguments.count && ["rm", "shred", "unlink"].contains(arguments[$0 + 1])
+                        ["-exec", "-execdir", "-ok"].contains(arguments[$0]) && $0 + 1 < arguments.count
+                            && ["rm", "shred", "unlink"].contains(Self.basename(arguments[$0 + 1]))
                     }
                 if deletes, let root = operands.first, isCriticalTarget(root), !arguments.contains(where: filters.contains) {
                     return Finding(rule: "command.destructive", reason: "find \(root) deletes a whole system or home tree")
@@ -414,13 +478,25 @@ struct CommandGuard: Sendable {
                 }
             }
             guard let program = command.program, Self.networkSenders.contains(program.name) || program.name == "ping" else { continue }
-            let arguments = Array(command.arguments)
+            let arguments = command.arguments.flatMap { Self.braceExpansions($0) }
             for (index, argument) in arguments.enumerated() {
                 if ["--resolve", "--connect-to"].contains(argument), index + 1 < arguments.count {
-                    // host:port:address (or host:port:host:port): the last address is dialled.
-                    let parts = arguments[index + 1].split(separator: ":")
-                    for part in parts.dropFirst(2) where Self.looksLikeHost(part) {
-                        if let finding = egress.check(hostValue: part, lenient: true) { return finding }
+                    // --resolve HOST:PORT:ADDR[,ADDR…] and --connect-to HOST1:PORT1:HOST2:PORT2: the
+                    // part after the second colon is what is dialled.
+                    let value = arguments[index + 1]
+                    let fields = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+                    guard fields.count == 3 else { continue }
+                    var targets = fields[2].split(separator: ",").map { Substring($0) }
+                    if argument == "--connect-to", let target = targets.first {
+                        // HOST2:PORT2, HOST2 possibly a bracketed IPv6 address.
+                        if target.hasPrefix("["), let close = target.firstIndex(of: "]") {
+                            targets = [target[target.startIndex...close]]
+                        } else {
+                            targets = [target.split(separator: ":", omittingEmptySubsequences: false).first ?? target]
+                        }
+                    }
+                    for target in targets where !target.isEmpty {
+                        if let finding = egress.check(hostValue: target, lenient: true) { return finding }
                     }
                 }
                 guard !argument.hasPrefix("-"), !argument.contains("://") else { continue }
@@ -504,6 +580,7 @@ struct CommandGuard: Sendable {
             t = t.hasSuffix("/") ? t.dropLast() : t.dropLast(2)
         }
         if t.hasPrefix("${HOME"), let close = t.firstIndex(of: "}") { t = "$HOME" + t[t.index(after: close)...] }
+        if t.hasPrefix("~"), !t.contains("/") { return true }  // ~ or ~user
         if ["", "/", "*", ".", "./*", "~", "$HOME", "..", "../*"].contains(t) { return true }
         if t.hasPrefix("/") && !t.dropFirst().contains("/") { return true }
         let segments = t.split(separator: "/")
@@ -515,14 +592,22 @@ struct CommandGuard: Sendable {
     /// curl's `@file`.
     static func pathCandidates(in word: String) -> [String] {
         var candidates: [String] = []
-        var text = Substring(word)
-        if let equals = text.firstIndex(of: "="), text.hasPrefix("-") || text[..<equals].allSatisfy({ $0.isLetter || $0 == "_" }) {
-            text = text[text.index(after: equals)...]
-        }
-        if text.hasPrefix("@") { text = text.dropFirst() }
-        guard !text.isEmpty, !text.contains("://") else { return [] }
-        if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix(".") || text.contains("/") || text == ".env" || text.hasPrefix("id_") {
-            candidates.append(String(text))
+        for expanded in braceExpansions(word) {
+            var text = Substring(expanded)
+            // key=value, --opt=value, curl -F 'name=@file;type=…', -F 'name=<file', --data-urlencode 'name@file'.
+            if let equals = text.firstIndex(of: "="),
+                text.hasPrefix("-") || text[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+            {
+                text = text[text.index(after: equals)...]
+            } else if let at = text.firstIndex(of: "@"), at != text.startIndex, text[..<at].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                text = text[text.index(after: at)...]
+            }
+            if text.hasPrefix("@") || text.hasPrefix("<") { text = text.dropFirst() }
+            if let semicolon = text.firstIndex(of: ";") { text = text[..<semicolon] }
+            guard !text.isEmpty, !text.contains("://") else { continue }
+            if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix(".") || text.contains("/") || text == ".env" || text.hasPrefix("id_") {
+                candidates.append(String(text))
+            }
         }
         return candidates
     }
@@ -531,6 +616,7 @@ struct CommandGuard: Sendable {
     static func looksLikeHost(_ text: Substring) -> Bool {
         guard !text.isEmpty, !text.contains("/") else { return false }
         if text.allSatisfy(\.isNumber) { return text.count > 5 }  // a decimal IPv4, not a port
+        if text.lowercased().hasPrefix("0x"), text.dropFirst(2).allSatisfy(\.isHexDigit) { return true }  // a hex IPv4
         return text.contains(".") || text.contains(":") || text.hasPrefix("[") || HostClassifier.metadataNames.contains(text.lowercased())
             || text.lowercased() == "localhost"
     }

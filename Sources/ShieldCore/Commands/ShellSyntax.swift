@@ -167,9 +167,21 @@ struct ShellSyntax: Sendable {
             i += 1
         }
 
-        /// `$(…)`, `$((…))`, `${NAME…}`, `$NAME`.
+        /// `$(…)`, `$((…))`, `${NAME…}`, `$NAME`, `$'…'` (ANSI-C quoting), `${IFS}`.
         mutating func dollar() {
-            if peek(1) == "(" {
+            if peek(1) == "'" {
+                i += 2
+                ansiCQuoted()
+            } else if peek(1) == "{", scalars[i...].starts(with: "${IFS}".unicodeScalars) {
+                // ${IFS} splits words like a space.
+                i += 6
+                endWord()
+            } else if scalars[i...].starts(with: "$IFS".unicodeScalars),
+                !(scalars.count > i + 4 && (scalars[i + 4].properties.isAlphabetic || scalars[i + 4] == "_"))
+            {
+                i += 4
+                endWord()
+            } else if peek(1) == "(" {
                 i += 2
                 let body = balanced(close: ")")
                 substitutions.append(body)
@@ -189,6 +201,46 @@ struct ShellSyntax: Sendable {
                 if !name.isEmpty { variables.append(String(name)) }
                 appendLiteral("$" + String(name))
             }
+        }
+
+        /// The body of `$'…'`: backslash escapes decoded as bash does (`\x74`, `\164`, `\u0074`, `\n`).
+        mutating func ansiCQuoted() {
+            inWord = true
+            while i < scalars.count, scalars[i] != "'" {
+                guard scalars[i] == "\\", i + 1 < scalars.count else {
+                    word.append(scalars[i])
+                    i += 1
+                    continue
+                }
+                let escape = scalars[i + 1]
+                i += 2
+                func number(radix: Int, maxDigits: Int) -> Unicode.Scalar? {
+                    var digits = ""
+                    while digits.count < maxDigits, i < scalars.count, Int(String(scalars[i]), radix: radix) != nil {
+                        digits.unicodeScalars.append(scalars[i])
+                        i += 1
+                    }
+                    return UInt32(digits, radix: radix).flatMap(Unicode.Scalar.init)
+                }
+                switch escape {
+                case "n": word.append("\n")
+                case "t": word.append("\t")
+                case "r": word.append("\r")
+                case "a": word.append("\u{07}")
+                case "b": word.append("\u{08}")
+                case "e", "E": word.append("\u{1B}")
+                case "f": word.append("\u{0C}")
+                case "v": word.append("\u{0B}")
+                case "x": if let s = number(radix: 16, maxDigits: 2) { word.append(s) }
+                case "u": if let s = number(radix: 16, maxDigits: 4) { word.append(s) }
+                case "U": if let s = number(radix: 16, maxDigits: 8) { word.append(s) }
+                case "0"..."7":
+                    i -= 1
+                    if let s = number(radix: 8, maxDigits: 3) { word.append(s) }
+                default: word.append(escape)
+                }
+            }
+            i += 1
         }
 
         /// Reads to the matching `close`, counting nested parentheses and skipping quotes.
@@ -266,8 +318,18 @@ extension ShellSyntax.SimpleCommand {
         "chroot",
     ]
 
+    /// Shell reserved words that open or close a compound command before the program:
+    /// `{ curl …; }`, `if curl …; then`, `while …; do curl …; done`, `! cmd`.
+    static let reservedWords: Set<String> = ["{", "}", "!", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "time"]
+
+    /// `10`, `1.5`, `30s`, `1h`, `2d`: a duration given to `timeout` or `sleep`-like wrappers.
+    static func isDuration(_ word: String) -> Bool {
+        guard let first = word.first, first.isNumber else { return false }
+        return word.dropLast().allSatisfy { $0.isNumber || $0 == "." } && (word.last!.isNumber || "smhd".contains(word.last!))
+    }
+
     static let wrapperOptionsWithValue: Set<String> = [
-        "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after",
+        "-a", "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after",
     ]
 
     /// The program this command runs (basename, lower-case) and the index of its word, skipping
@@ -281,15 +343,24 @@ extension ShellSyntax.SimpleCommand {
                 index += 1
                 continue
             }
-            if afterWrapper, word.hasPrefix("-") || word.allSatisfy({ $0.isNumber || $0 == "." || $0 == "s" || $0 == "m" }) {
+            if afterWrapper, word.hasPrefix("-") || Self.isDuration(word) {
                 // sudo -u USER, -g GROUP …: options that take a value skip it too.
                 index += Self.wrapperOptionsWithValue.contains(word) ? 2 : 1
                 continue
             }
             let name = String(word.split(separator: "/").last ?? Substring(word)).lowercased()
+            if Self.reservedWords.contains(name) {
+                index += 1
+                continue
+            }
             if Self.wrappers.contains(name) {
                 afterWrapper = true
                 index += 1
+                // chroot NEWROOT COMMAND: the first operand is a directory.
+                if name == "chroot" {
+                    while index < words.count, words[index].hasPrefix("-") { index += 1 }
+                    index += 1
+                }
                 continue
             }
             return (name, index)

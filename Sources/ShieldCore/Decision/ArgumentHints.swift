@@ -7,9 +7,10 @@
 enum ArgumentHints {
     static let urlKeys: Set<String> = [
         "url", "uri", "href", "link", "endpoint", "host", "hostname", "ip", "ipaddress",
-        "domain", "webhook", "callback", "proxy", "baseurl", "website",
+        "domain", "webhook", "callback", "proxy", "baseurl", "website", "hosts", "urls", "uris", "endpoints", "domains",
+        "webhooks", "proxies", "hostnames", "ips", "links",
     ]
-    static let urlSuffixes = ["url", "uri", "host", "endpoint", "hostname", "webhook"]
+    static let urlSuffixes = ["url", "uri", "host", "endpoint", "hostname", "webhook", "urls", "hosts", "endpoints"]
 
     static let pathKeys: Set<String> = [
         "path", "file", "filename", "filepath", "dir", "directory", "folder", "cwd", "root", "source", "src",

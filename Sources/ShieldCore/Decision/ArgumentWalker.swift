@@ -82,6 +82,10 @@ struct ArgumentWalker {
                         ))
                 }
             case .object(let members):
+                // A process-spawning shape: {"program": "/bin/sh", "arguments": ["-c", "…"]}.
+                if let commandLine = Self.spawnedCommandLine(members), let finding = engine.commands.check(commandLine: commandLine) {
+                    return located(finding, frame.path)
+                }
                 for member in members.reversed() {
                     let path = child(frame.path, .key(member.key))
                     if let finding = checkKey(member.key) {
@@ -151,6 +155,7 @@ struct ArgumentWalker {
         if let declared = tool.argumentKinds[key] { return (declared, true) }
         if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
         if tool.isShell { return (.command, false) }
+        if tool.takesShellInput, ["input", "stdin"].contains(key) { return (.command, false) }
         return (keyFacts(key).hint, false)
     }
 
@@ -197,8 +202,10 @@ struct ArgumentWalker {
             }
         }
         // URLs anywhere in the text are judged by their host.
-        for url in URLFinder.urls(in: text) {
-            let wholeValue = url.startIndex == text.startIndex && url.endIndex == text.endIndex
+        for found in URLFinder.urls(in: text) {
+            let wholeValue = found.startIndex == text.startIndex && found.endIndex == text.endIndex
+            // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
+            let url = wholeValue ? found : Self.trimmingTrailingPunctuation(found)
             let asWholeValue = wholeValue && (kind == .url || kind == .host)
             let authority = asWholeValue ? nil : Self.memoKey(url)
             if let authority, clearAuthorities.contains(authority) { continue }
@@ -212,13 +219,16 @@ struct ArgumentWalker {
         let isProse = hasSpace || text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         switch kind {
         case .url?, .host?:
-            // WHATWG removes tabs and newlines anywhere in a URL, so they do not make it prose.
-            if text.isEmpty { return nil }
-            if hasSpace {
+            // Clients trim surrounding whitespace (WHATWG trims spaces and controls, Python's
+            // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+            if trimmed.isEmpty { return nil }
+            if trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
-            let stripped = Self.removingTabsAndNewlines(text)
-            if ByteSearch.contains(stripped, "://") {
+            var stripped = Self.removingTabsAndNewlines(trimmed)
+            if stripped.hasPrefix("//") || stripped.hasPrefix("\\\\") { stripped = "http:" + stripped }  // scheme-relative
+            if ByteSearch.contains(stripped, "://") || stripped.hasPrefix("http:") {
                 if case .finding(let finding) = engine.egress.check(url: Substring(stripped), asWholeValue: true) { return finding }
                 return nil
             }
@@ -244,15 +254,19 @@ struct ArgumentWalker {
         }
     }
 
-    /// The decoded `user:password` of a `Basic …` authorization value, if `text` holds one.
+    /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
     static func basicCredentials(_ text: String) -> String? {
-        // An authorization value is short; large documents are not decoded.
-        guard text.utf8.count <= 8192, ByteSearch.containsIgnoringASCIICase(text, lowercasedNeedle: "basic "),
-            let range = text.range(of: "Basic ", options: .caseInsensitive)
-        else { return nil }
-        let encoded = text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
-        guard encoded.count >= 16, let data = Data(base64Encoded: String(encoded)) else { return nil }
-        return String(data: data, encoding: .utf8)
+        guard ByteSearch.containsIgnoringASCIICase(text, lowercasedNeedle: "basic ") else { return nil }
+        var decoded: [String] = []
+        var rest = text[...]
+        while decoded.count < 32, let range = rest.range(of: "basic ", options: .caseInsensitive) {
+            let encoded = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "/" || $0 == "=" }
+            if encoded.count >= 16, let data = Data(base64Encoded: String(encoded)), let credential = String(data: data, encoding: .utf8) {
+                decoded.append(credential)
+            }
+            rest = rest[range.upperBound...]
+        }
+        return decoded.isEmpty ? nil : decoded.joined(separator: "\n")
     }
 
     /// `scheme://authority` of a URL whose judgment depends on nothing else: `//` right after
@@ -271,6 +285,30 @@ struct ArgumentWalker {
             i = utf8.index(after: i)
         }
         return url[..<i]
+    }
+
+    /// The command line of an object that names a program and its argv in sibling members.
+    static func spawnedCommandLine(_ members: [(key: String, value: JSONValue)]) -> String? {
+        guard members.count >= 2 else { return nil }
+        var program: String?
+        var argv: [String]?
+        for (key, value) in members {
+            let k = ArgumentHints.normalize(key)
+            if ["program", "command", "cmd", "executable", "binary", "file"].contains(k), let text = value.stringValue {
+                program = text
+            } else if ["args", "arguments", "argv"].contains(k), case .array(let elements) = value {
+                let words = elements.compactMap(\.stringValue)
+                if words.count == elements.count { argv = words }
+            }
+        }
+        guard let program, let argv else { return nil }
+        return ([program] + argv).map(shellQuoted).joined(separator: " ")
+    }
+
+    static func trimmingTrailingPunctuation(_ url: Substring) -> Substring {
+        var url = url
+        while let last = url.last, ",.;:!?)]}\t\n\r".contains(last) { url = url.dropLast() }
+        return url
     }
 
     /// `word` single-quoted for a POSIX shell.

@@ -75,7 +75,11 @@ struct EgressGuard: Sendable {
                     rule: "ssrf.unparsable-url",
                     reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
         }
-        if asWholeValue, !allowedSchemes.contains(url.scheme) {
+        // Object-store URLs name buckets, not hosts: s3://my-bucket/key is not a DNS lookup.
+        if Self.objectStoreSchemes.contains(url.scheme) { return .clear }
+        // `git+https` and friends fetch over the scheme after the "+".
+        let transport = url.scheme.split(separator: "+").last.map(String.init) ?? url.scheme
+        if asWholeValue, !allowedSchemes.contains(url.scheme), !allowedSchemes.contains(transport) {
             let allowed = allowedSchemes.sorted().joined(separator: ", ")
             return .finding(
                 Finding(rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
@@ -105,7 +109,9 @@ struct EgressGuard: Sendable {
         if lenient {
             // Something that tries to be an IPv4 address and fails is refused, not ignored.
             let hostPart = text.prefix { !"/?#:".contains($0) }
-            if hostPart.contains("."), hostPart.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" }) {
+            if hostPart.contains("."), hostPart.contains(where: \.isNumber),
+                hostPart.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" })
+            {
                 if case .finding(let finding) = check(url: "http://" + text, asWholeValue: false) { return finding }
                 return nil
             }
@@ -154,6 +160,8 @@ struct EgressGuard: Sendable {
         guard inner.contains("%"), let address = IPAddress.parseIPv6(inner, allowZone: true) else { return nil }
         return .ip(address)
     }
+
+    static let objectStoreSchemes: Set<String> = ["s3", "s3a", "s3n", "gs", "gcs", "az", "abfs", "abfss", "wasb", "wasbs", "r2", "oci"]
 
     static let defaultPorts = ["http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21]
 }

@@ -70,7 +70,9 @@ struct PathGuard: Sendable {
             let trimmed = pattern.count > 1 && pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
             return Glob.isPattern(trimmed) && trimmed.hasSuffix("**") ? [trimmed] : [trimmed, trimmed + "/**"]
         }
-        let patterns = (filesystem.builtinDeny ? Self.builtinDeny : []) + userPatterns
+        // Running as root, /root is the user's own home: denying it whole would deny ~ itself.
+        let builtin = Self.builtinDeny.filter { home != ["root"] || ($0 != "/root" && $0 != "/root/**") }
+        let patterns = (filesystem.builtinDeny ? builtin : []) + userPatterns
         deny = patterns.map { pattern in
             if pattern.hasPrefix("~") {
                 return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/"))

@@ -210,7 +210,9 @@ private final class YAMLReader {
     }
 
     /// Tags a scalar may carry and still mean its text: none, `!` (quoted), and the core scalar tags.
-    static let plainTags: Set<String> = [Tag.Name.implicit, .nonSpecific, .str, .int, .float, .bool].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+    static let plainTags: Set<String> = [Tag.Name.implicit, .nonSpecific, .str, .int, .float, .bool].map(\.rawValue).reduce(into: []) {
+        $0.insert($1)
+    }
 
     func string(_ node: Node, _ path: String) throws(PolicyError) -> String {
         try spend(node, path)
@@ -240,7 +242,8 @@ private final class YAMLReader {
 
     func bool(_ node: Node, _ path: String) throws(PolicyError) -> Bool {
         try spend(node, path)
-        guard case .scalar(let scalar) = node, scalar.style == .plain, [Tag.Name.implicit.rawValue, Tag.Name.bool.rawValue].contains(scalar.tag.description),
+        guard case .scalar(let scalar) = node, scalar.style == .plain,
+            [Tag.Name.implicit.rawValue, Tag.Name.bool.rawValue].contains(scalar.tag.description),
             let value = ["true": true, "false": false][scalar.string]
         else { throw error(node, path, "expected true or false, found \(describe(node))") }
         return value
@@ -248,7 +251,9 @@ private final class YAMLReader {
 
     func int(_ node: Node, _ path: String, in range: ClosedRange<Int>) throws(PolicyError) -> Int {
         try spend(node, path)
-        guard case .scalar(let scalar) = node, scalar.style == .plain, [Tag.Name.implicit.rawValue, Tag.Name.int.rawValue].contains(scalar.tag.description), let value = Int(scalar.string) else {
+        guard case .scalar(let scalar) = node, scalar.style == .plain,
+            [Tag.Name.implicit.rawValue, Tag.Name.int.rawValue].contains(scalar.tag.description), let value = Int(scalar.string)
+        else {
             throw error(node, path, "expected a whole number, found \(describe(node))")
         }
         guard range.contains(value) else {
