@@ -155,7 +155,7 @@ struct ArgumentWalker {
         if let declared = tool.argumentKinds[key] { return (declared, true) }
         if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
         if tool.isShell { return (.command, false) }
-        if tool.takesShellInput, ["input", "stdin"].contains(key) { return (.command, false) }
+        if key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
         return (keyFacts(key).hint, false)
     }
 
@@ -289,7 +289,7 @@ struct ArgumentWalker {
 
     /// The command line of an object that names a program and its argv in sibling members.
     static func spawnedCommandLine(_ members: [(key: String, value: JSONValue)]) -> String? {
-        guard members.count >= 2 else { return nil }
+        guard members.count >= 2, members.contains(where: { if case .array = $0.value { true } else { false } }) else { return nil }
         var program: String?
         var argv: [String]?
         for (key, value) in members {

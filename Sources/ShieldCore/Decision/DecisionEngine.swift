@@ -102,10 +102,15 @@ public func evaluate(_ call: ToolCall, policy: Policy, context: EvaluationContex
 
 /// What the policy says about one tool: is it a shell, and which arguments have declared kinds.
 struct ToolProfile {
+    /// Whether the tool writes to a running process (`interact_with_process`,
+    /// `write_to_terminal`): its `input` is typed into a shell. Computed only when asked.
+    var takesShellInput: Bool {
+        let normalized = ArgumentHints.normalize(name)
+        return ["process", "terminal", "shell", "repl", "console", "session"].contains { ByteSearch.contains(normalized, $0) }
+    }
+
     var isShell: Bool
-    /// A tool that writes to a running process (`interact_with_process`, `write_to_terminal`):
-    /// its `input` is typed into a shell.
-    var takesShellInput: Bool
+    let name: String
     var argumentKinds: [String: Policy.ArgumentKind] = [:]
 
     init(name: String, policy: Policy) {
@@ -118,7 +123,6 @@ struct ToolProfile {
             shell
             ?? (ArgumentHints.shellToolNames.contains(ArgumentHints.normalize(name))
                 || policy.shellTools.contains { Glob.matches($0, name) })
-        let normalized = ArgumentHints.normalize(name)
-        takesShellInput = ["process", "terminal", "shell", "repl", "console", "session"].contains { ByteSearch.contains(normalized, $0) }
+        self.name = name
     }
 }
