@@ -1,3 +1,4 @@
+import Foundation
 import ShieldCore
 
 // Release-mode benchmark of the decision core. Run: swift run -c release shield-bench
@@ -21,7 +22,12 @@ func nanoseconds(_ duration: Duration) -> Int64 {
     duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
 }
 
-func measure(iterations: Int, warmup: Int, _ body: () -> Decision) -> Sample {
+/// `SHIELD_BENCH_SCALE=0.01` runs 1% of the iterations (for instruction counting under valgrind).
+let scale = Double(ProcessInfo.processInfo.environment["SHIELD_BENCH_SCALE"] ?? "1") ?? 1
+
+func measure(iterations fullIterations: Int, warmup fullWarmup: Int, _ body: () -> Decision) -> Sample {
+    let iterations = max(1, Int(Double(fullIterations) * scale))
+    let warmup = Int(Double(fullWarmup) * scale)
     var sink = 0
     for _ in 0..<warmup { sink &+= body().reason.utf8.count }
     var sample = Sample()

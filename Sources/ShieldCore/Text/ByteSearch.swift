@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Substring search on UTF-8 bytes.
 ///
 /// `String.contains(_:)` from the standard library searches by `Character` (grapheme clusters),
@@ -30,6 +32,18 @@ enum ByteSearch {
     static func search(_ h: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, foldASCIICase: Bool) -> Bool {
         guard !n.isEmpty else { return true }
         guard n.count <= h.count else { return false }
+        if !foldASCIICase {
+            // memchr to each candidate first byte, memcmp for the rest: both vectorized by libc.
+            let base = h.baseAddress!
+            var offset = 0
+            let last = h.count - n.count
+            while offset <= last, let found = memchr(base + offset, Int32(n[0]), last - offset + 1) {
+                let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if memcmp(base + position, n.baseAddress!, n.count) == 0 { return true }
+                offset = position + 1
+            }
+            return false
+        }
         let first = n[0]
         let last = h.count - n.count
         var i = 0
