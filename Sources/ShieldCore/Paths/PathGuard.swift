@@ -121,8 +121,10 @@ struct PathGuard: Sendable {
             if let source = deniedDirectories[segment] { return source }
         }
         guard let first = segments.first, let last = segments.last else { return denyUnindexed.first { $0.matches(lowercased: segments) }?.source }
-        let candidates = (denyByFirstSegment[first] ?? []) + (denyByLastSegment[last] ?? []) + denyUnindexed
-        return candidates.first { $0.matches(lowercased: segments) }?.source
+        for candidates in [denyByFirstSegment[first], denyByLastSegment[last], denyUnindexed] {
+            if let glob = candidates?.first(where: { $0.matches(lowercased: segments) }) { return glob.source }
+        }
+        return nil
     }
 
     /// Judges one path.
