@@ -76,7 +76,8 @@ struct EgressGuard: Sendable {
                     reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
         }
         // Object-store URLs name buckets, not hosts: s3://my-bucket/key is not a DNS lookup.
-        if Self.objectStoreSchemes.contains(url.scheme) { return .clear }
+        // An address in that place is still judged: some clients take it as an endpoint.
+        if Self.objectStoreSchemes.contains(url.scheme), case .name? = url.host, url.alternateHosts.isEmpty { return .clear }
         // `git+https` and friends fetch over the scheme after the "+".
         let transport = url.scheme.split(separator: "+").last.map(String.init) ?? url.scheme
         if asWholeValue, !allowedSchemes.contains(url.scheme), !allowedSchemes.contains(transport) {
