@@ -202,8 +202,10 @@ struct ArgumentWalker {
             }
         }
         // URLs anywhere in the text are judged by their host.
+        var judgedWholeValue = false
         for found in URLFinder.urls(in: text) {
             let wholeValue = found.startIndex == text.startIndex && found.endIndex == text.endIndex
+            if wholeValue, kind == .url || kind == .host { judgedWholeValue = true }
             // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
             let url = wholeValue ? found : Self.trimmingTrailingPunctuation(found)
             let asWholeValue = wholeValue && (kind == .url || kind == .host)
@@ -226,6 +228,7 @@ struct ArgumentWalker {
             if trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
+            if judgedWholeValue, trimmed == text { return nil }  // the URL pass above judged it as a whole
             var stripped = Self.removingTabsAndNewlines(trimmed)
             if stripped.hasPrefix("//") || stripped.hasPrefix("\\\\") { stripped = "http:" + stripped }  // scheme-relative
             if ByteSearch.contains(stripped, "://") || stripped.hasPrefix("http:") {
@@ -336,7 +339,24 @@ struct ArgumentWalker {
         if bytes.count == 3, bytes[0].isASCIILetter, bytes[1] == UInt8(ascii: ":"), bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/") {
             return true
         }
-        return text.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }).contains { $0.elementsEqual("..".utf8) }
+        return Self.hasDotDotSegment(text)
+    }
+
+    /// Whether a `/`- or `\\`-separated segment of `text` is exactly `..`, in one pass.
+    static func hasDotDotSegment(_ text: String) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
+                if segmentLength == 2 && dots == 2 { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return segmentLength == 2 && dots == 2
     }
 
     /// A whole value that is a destination although its key does not say so: a dotted-quad
@@ -344,11 +364,11 @@ struct ArgumentWalker {
     static func looksLikeHostValue(_ text: String) -> Bool {
         if text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
         if text.hasPrefix("[") { return true }
-        guard let colon = text.lastIndex(of: ":"), text.index(after: colon) < text.endIndex else { return false }
-        let port = text[text.index(after: colon)...]
-        guard port.utf8.count <= 5, port.allSatisfy(\.isNumber) else { return false }
+        guard let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")), text.utf8.index(after: colon) < text.endIndex else { return false }
+        let port = text.utf8[text.utf8.index(after: colon)...]
+        guard port.count <= 5, port.allSatisfy({ $0 &- 48 < 10 }) else { return false }
         var host = text[..<colon]
-        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if let at = host.utf8.lastIndex(of: UInt8(ascii: "@")) { host = host[host.utf8.index(after: at)...] }
         let name = host.lowercased()
         return host.utf8.contains(UInt8(ascii: ".")) || name == "localhost" || name.hasSuffix(".localhost")
             || HostClassifier.metadataNames.contains(name)

@@ -49,6 +49,9 @@ public enum HostClassifier {
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
         if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
+        // Every special name below ends in one of a few top-level labels; most names end in none.
+        let lastLabel = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(name[name.utf8.index(after: $0)...]) } ?? name
+        guard Self.specialLastLabels.contains(lastLabel) else { return .global }
         if name == "kubernetes.default" || hasLabelSuffix(name, "kubernetes.default") {
             return .localName("\"\(name)\" is the in-cluster Kubernetes API")
         }
@@ -71,6 +74,10 @@ public enum HostClassifier {
         }
         return .global
     }
+
+    /// The last labels of every name the checks below look for.
+    static let specialLastLabels: Set<String> = Set(
+        (localSuffixes + loopbackNames + echoDomains + ["kubernetes.default"]).map { String($0.split(separator: ".").last!) })
 
     /// Whether `name` is `suffix` or ends with `.suffix`, without building strings.
     static func hasLabelSuffix(_ name: String, _ suffix: String) -> Bool {
