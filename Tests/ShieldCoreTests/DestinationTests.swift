@@ -109,4 +109,28 @@ import Testing
         #expect(URLFinder.urls(in: "use http:// or https:// prefixes").isEmpty)
         #expect(URLFinder.urls(in: "time is 12:30, ratio 3:2").isEmpty)
     }
+
+    /// The one-pass reader of plain URLs must agree with the general parser wherever it answers.
+    @Test func plainURLReaderAgreesWithTheGeneralParser() throws {
+        var urls = [
+            "https://example.com/", "HTTP://Example.COM:8080/x?y#z", "http://localhost./", "ws://a_b.example:1/", "git+https://github.com/o/r",
+            "https://a.b.c.d.e.f/", "http://x:0080", "http://a..b/", "http://.a/", "http://a.1/", "http://0x7f.1/", "http://1.2.3.4/",
+            "http://a:99999/", "http://a:/", "http://a@b/", "http://a\\b/", "http:///a", "http://a.b.:80/", "file:///etc/passwd", "s3://bucket/key",
+        ]
+        var rng = SeededGenerator(state: 9)
+        let pieces = ["a", "Z", "0", "9", ".", "-", "_", ":", "/", "?", "#", "@", "%", "[", "]", "x", "80", ".."]
+        for _ in 0..<5000 {
+            urls.append("http://" + (0..<Int.random(in: 1...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for text in urls {
+            guard let plain = URLReference.parsePlain(Substring(text)) else { continue }
+            let general = try URLReference.parse(text).get()
+            #expect(plain.scheme == general.scheme, "\(text)")
+            #expect(plain.host == general.host, "\(text)")
+            #expect(plain.port == general.port, "\(text)")
+            #expect(general.alternateHosts.isEmpty, "\(text)")
+        }
+        #expect(URLReference.parsePlain("https://example.com/") != nil)
+        #expect(URLReference.parsePlain("http://127.0.0.1/") == nil)
+    }
 }

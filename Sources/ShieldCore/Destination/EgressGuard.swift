@@ -62,19 +62,27 @@ struct EgressGuard: Sendable {
             text = fullText[..<end]
         }
         let url: URLReference
-        switch URLReference.parse(text) {
-        case .success(let parsed): url = parsed
-        case .failure(let error):
-            // A bracketed IPv6 literal with a zone id is invalid to WHATWG but curl reads it:
-            // judge what curl would reach before calling it unparsable.
-            if let zoned = Self.zonedIPv6Host(text), let finding = check(host: zoned, port: nil) {
-                return .finding(finding)
+        if let plain = URLReference.parsePlain(text) {
+            url = plain  // the common shape, read without the general parser
+        } else {
+            switch URLReference.parse(text) {
+            case .success(let parsed): url = parsed
+            case .failure(let error):
+                // A bracketed IPv6 literal with a zone id is invalid to WHATWG but curl reads it:
+                // judge what curl would reach before calling it unparsable.
+                if let zoned = Self.zonedIPv6Host(text), let finding = check(host: zoned, port: nil) {
+                    return .finding(finding)
+                }
+                return .finding(
+                    Finding(
+                        rule: "ssrf.unparsable-url",
+                        reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
             }
-            return .finding(
-                Finding(
-                    rule: "ssrf.unparsable-url",
-                    reason: "URL \(quote(text)) cannot be parsed (\(error.message)); refusing what a client might read differently"))
         }
+        return judge(url, asWholeValue: asWholeValue)
+    }
+
+    private func judge(_ url: URLReference, asWholeValue: Bool) -> URLOutcome {
         // Object-store URLs name buckets, not hosts: s3://my-bucket/key is not a DNS lookup.
         // An address in that place is still judged: some clients take it as an endpoint.
         if Self.objectStoreSchemes.contains(url.scheme), case .name? = url.host, url.alternateHosts.isEmpty { return .clear }

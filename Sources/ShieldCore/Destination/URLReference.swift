@@ -97,6 +97,66 @@ public struct URLReference: Sendable, Hashable {
         return .success(url)
     }
 
+    /// The common URL shape, read in one pass over its bytes: `scheme://host[:port]` followed by
+    /// nothing or `/`, `?`, `#`, where the host is ASCII letters, digits, `-`, `_` and `.` and does
+    /// not end in a number. Such a URL means the same to every parser, so no alternate readings
+    /// exist. Anything else returns `nil` and goes to ``parse(_:)``.
+    static func parsePlain(_ text: Substring) -> URLReference? {
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        guard i < utf8.endIndex, utf8[i].isASCIILetter else { return nil }
+        while i < utf8.endIndex, utf8[i] != UInt8(ascii: ":") {
+            let b = utf8[i]
+            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") else { return nil }
+            i = utf8.index(after: i)
+        }
+        let scheme = text[..<i]
+        guard i < utf8.endIndex, scheme.utf8.count <= 32, utf8[utf8.index(after: i)...].starts(with: "//".utf8) else { return nil }
+        let hostStart = utf8.index(i, offsetBy: 3)
+        var j = hostStart
+        var lastDot: String.Index?
+        var previous: UInt8 = UInt8(ascii: ".")  // a leading dot counts as an empty label
+        while j < utf8.endIndex {
+            let b = utf8[j]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b == UInt8(ascii: ":") { break }
+            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else { return nil }
+            if b == UInt8(ascii: ".") {
+                guard previous != UInt8(ascii: ".") else { return nil }  // empty labels: the general parser decides
+                lastDot = j
+            }
+            previous = b
+            j = utf8.index(after: j)
+        }
+        var hostEnd = j
+        if let dot = lastDot, utf8.index(after: dot) == hostEnd { hostEnd = dot }  // one trailing dot
+        guard hostStart < hostEnd else { return nil }
+        let host = text[hostStart..<hostEnd]
+        guard !IPAddress.endsInNumber(host) else { return nil }
+        var port: Int?
+        if j < utf8.endIndex, utf8[j] == UInt8(ascii: ":") {
+            var k = utf8.index(after: j)
+            var value = 0
+            var digits = 0
+            while k < utf8.endIndex, utf8[k] &- 48 < 10, digits < 5 {
+                value = value * 10 + Int(utf8[k] - 48)
+                digits += 1
+                k = utf8.index(after: k)
+            }
+            guard digits > 0, value <= 65535 else { return nil }
+            if k < utf8.endIndex {
+                let b = utf8[k]
+                guard b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") else { return nil }
+            }
+            port = value
+        }
+        let lowerScheme = ByteSearch.lowercased(String(scheme))
+        guard lowerScheme != "file" else { return nil }
+        var url = URLReference(scheme: lowerScheme)
+        url.host = .name(ByteSearch.lowercased(String(host)))
+        url.port = port
+        return url
+    }
+
     static func endsSpecialAuthority(_ c: Character) -> Bool {
         c == "/" || c == "\\" || c == "?" || c == "#"
     }
