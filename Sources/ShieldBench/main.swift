@@ -99,7 +99,7 @@ func selected(_ name: String) -> Bool { only == nil || only == name }
 print("mcp-shield decision core benchmark (release build, one thread)")
 
 // Profiling aids: ten paths only (`p`), ten URLs only (`u`).
-let tenPaths = ToolCall(name: "sync", arguments: .object((0..<10).map { ("path\($0)", JSONValue.string("data/dir\($0)/file\($0).json")) }))
+let tenPaths = ToolCall(name: "sync", arguments: .object([("paths", .array((0..<10).map { JSONValue.string("data/dir\($0)/file\($0).json") }))]))
 let tenURLs = ToolCall(name: "sync", arguments: .object((0..<10).map { ("url\($0)", JSONValue.string("https://host\($0).example.com/a/b?c=\($0)")) }))
 if only == "p" { report("ten paths", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenPaths) }) }
 if only == "u" { report("ten URLs", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenURLs) }) }

@@ -142,7 +142,7 @@ struct PathGuard: Sendable {
             return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) passes through a denied location (\(source)) before \"..\"")
         }
         if let resolveRealPath, let real = resolveRealPath("/" + normalized.rawSegments.joined(separator: "/")) {
-            let realSegments = Self.lexical(real.split(separator: "/").map(String.init))
+            let realSegments = Self.lexical(Self.segments(of: real))
             if realSegments != normalized.segments, let finding = judge(realSegments, raw: raw) {
                 return Finding(rule: finding.rule, reason: finding.reason + " (after resolving symbolic links to \(quote(real)))")
             }
@@ -243,7 +243,7 @@ struct PathGuard: Sendable {
             return .failure(Finding(rule: "path.drive", reason: "path \(quote(raw)) names a Windows drive"))
         }
 
-        var parts = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var parts = Self.segments(of: text)
         guard parts.count <= Self.maxSegments else {
             return .failure(Finding(rule: "path.too-long", reason: "path \(quote(raw)) has more than \(Self.maxSegments) segments"))
         }
@@ -277,6 +277,12 @@ struct PathGuard: Sendable {
         let isRelative = !text.hasPrefix("/") && !text.hasPrefix("~")
         let raw = (start + parts).filter { $0 != "." }
         return .success(Normalized(segments: Self.lexical(start + parts), rawSegments: raw, climbsAboveBase: isRelative && climbs))
+    }
+
+    /// The non-empty `/`-separated segments of `text`, split on bytes (`String.split` compares
+    /// `Character`s, which costs grapheme breaking on every byte).
+    static func segments(of text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
     }
 
     /// Removes `.` and resolves `..` lexically; `..` at the root stays at the root.
