@@ -47,7 +47,10 @@ struct Check: ParsableCommand {
                 }
             }
         }
-        out.flush()
+        try out.finish()
+        if let error = reader.readError {
+            throw CLIError("reading standard input failed (\(String(cString: strerror(error)))); the decisions above cover only what was read")
+        }
         if malformed { throw ExitCode(2) }
     }
 
@@ -89,6 +92,8 @@ struct LineReader {
     private var end = 0
     private var eof = false
     private var discarded: Int?
+    /// The `errno` of a failed read; the stream ends there.
+    private(set) var readError: Int32?
 
     init(descriptor: Int32, maxLineBytes: Int) {
         self.descriptor = descriptor
@@ -144,6 +149,7 @@ struct LineReader {
             let n = read(descriptor, storage + end, capacity - end)
             if n < 0 {
                 if errno == EINTR { continue }
+                readError = errno
                 eof = true
             } else if n == 0 {
                 eof = true

@@ -47,7 +47,7 @@ struct Inspect: ParsableCommand {
             text += "  policy  \(policy.name)\n"
             out.write(text)
         }
-        out.flush()
+        try out.finish()
         if decision.isBlocked { throw ExitCode(1) }
     }
 }

@@ -30,7 +30,7 @@ struct PolicyCommand: ParsableCommand {
             out.write(
                 "\(file): \(out.paint("valid", .green)) (policy \"\(policy.name)\", \(policy.allowedTools.count) allowed tool pattern(s), \(policy.toolRules.count) tool rule(s))\n"
             )
-            out.flush()
+            try out.finish()
         }
     }
 
@@ -48,7 +48,7 @@ struct PolicyCommand: ParsableCommand {
             do {
                 let policy = try PolicyCatalog(directory: directory).load(name: name)
                 Terminal.standardOutput.write(policy.effectiveYAML)
-                Terminal.standardOutput.flush()
+                try Terminal.standardOutput.finish()
             } catch {
                 throw CLIError("policy: \(error)")
             }
@@ -64,7 +64,7 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             let directory = policyDir ?? ProcessInfo.processInfo.environment["MCP_SHIELD_POLICY_DIR"]
             Terminal.standardOutput.write(PolicyCatalog(directory: directory).names.joined(separator: "\n") + "\n")
-            Terminal.standardOutput.flush()
+            try Terminal.standardOutput.finish()
         }
     }
 }

@@ -49,6 +49,6 @@ struct Risk: ParsableCommand {
             text += "  " + out.paint(report.recommendation, .dim) + "\n"
             out.write(text)
         }
-        out.flush()
+        try out.finish()
     }
 }

@@ -17,7 +17,15 @@ final class Terminal: Sendable {
 
     let descriptor: Int32
     let usesColor: Bool
-    private let buffer = Mutex<[UInt8]>([])
+    private struct State {
+        var bytes: [UInt8] = []
+        var failed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Whether any write to the descriptor failed (a closed pipe, a full disk): output was lost.
+    var writeFailed: Bool { state.withLock { $0.failed } }
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -34,28 +42,37 @@ final class Terminal: Sendable {
 
     /// Appends to the buffer; flushes when it is large. Standard error flushes at once.
     func write(_ text: String) {
-        let full = buffer.withLock { buffer in
-            buffer.append(contentsOf: text.utf8)
-            return buffer.count >= 1 << 16
+        let full = state.withLock { state in
+            state.bytes.append(contentsOf: text.utf8)
+            return state.bytes.count >= 1 << 16
         }
         if full || descriptor == 2 { flush() }
     }
 
+    /// Writes the buffer out. A failed write is remembered in ``writeFailed``; nothing is retried.
     func flush() {
-        buffer.withLock { buffer in
+        state.withLock { state in
             var offset = 0
-            while offset < buffer.count {
-                let written = buffer.withUnsafeBytes { raw in
+            while offset < state.bytes.count {
+                let written = state.bytes.withUnsafeBytes { raw in
                     Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 }
                 if written < 0 {
                     if errno == EINTR { continue }
+                    state.failed = true
                     break
                 }
                 offset += written
             }
-            buffer.removeAll(keepingCapacity: true)
+            state.bytes.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Flushes and throws when output was lost, so a caller never takes a partial answer for a
+    /// whole one.
+    func finish() throws {
+        flush()
+        if writeFailed { throw CLIError("writing to standard output failed; decisions were lost") }
     }
 
     deinit { flush() }

@@ -209,4 +209,33 @@ struct CLI {
         #expect(proc.status == 1)
         #expect(proc.stdout.contains("path.credential-file"))
     }
+
+    @Test func lostOutputAndUnreadableInputAreErrorsNotSilence() throws {
+        // Standard output on /dev/full: every write fails.
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["check"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"name":"get_time"}"#.utf8 + [0x0A]))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        // Standard input that cannot be read (a directory).
+        let directory = Process()
+        directory.executableURL = CLI.binary
+        directory.arguments = ["check"]
+        directory.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/tmp"))
+        let errors = Pipe()
+        directory.standardError = errors
+        directory.standardOutput = FileHandle.nullDevice
+        try directory.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        directory.waitUntilExit()
+        #expect(directory.terminationStatus == 2)
+        #expect(message.contains("reading standard input failed"))
+    }
 }
