@@ -13,8 +13,6 @@ struct ShellSyntax: Sendable {
         var words: [String] = []
         /// Targets of `>`, `>>`, `<`, `&>`, `2>` and friends.
         var redirectTargets: [String] = []
-        /// Whether a redirection duplicated a descriptor (`>&`, `0>&1`).
-        var duplicatesDescriptor = false
     }
 
     /// Simple commands joined by `|`.
@@ -104,10 +102,7 @@ struct ShellSyntax: Sendable {
                     }
                     i += 1
                     while i < scalars.count, scalars[i] == ">" || scalars[i] == "<" { i += 1 }
-                    if i < scalars.count, scalars[i] == "&" {
-                        command.duplicatesDescriptor = true
-                        i += 1
-                    }
+                    if i < scalars.count, scalars[i] == "&" { i += 1 }  // >&, 2>&1
                     pendingRedirect = true
                 case "'":
                     i += 1

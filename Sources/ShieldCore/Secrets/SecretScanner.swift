@@ -435,9 +435,7 @@ enum SecretScanner {
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        for start in 0...(haystack.count - needle.count) where hasPrefix(haystack, needle, at: start) { return true }
-        return false
+        needle.withUnsafeBufferPointer { ByteSearch.search(haystack, $0, foldASCIICase: false) }
     }
 
     static func isWordByte(_ b: UInt8) -> Bool {
