@@ -10,10 +10,10 @@ internal import Yams
 /// ```
 ///
 /// Every bound policy name must be a valid name; unknown keys are errors.
-struct PolicyBindings: Sendable {
-    var servers: [String: String]
+public struct PolicyBindings: Sendable {
+    public var servers: [String: String]
 
-    static func load(file path: String) throws(PolicyError) -> PolicyBindings {
+    public static func load(file path: String) throws(PolicyError) -> PolicyBindings {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw PolicyError(source: path, message: "cannot read the bindings file")
         }

@@ -121,3 +121,20 @@ public enum RiskScorer {
         return words
     }
 }
+
+extension RiskScorer.Report {
+    /// The report in the original API's shape: `risk_level`, `risk_score`, `high_risk_tools`,
+    /// `medium_risk_tools`, `reasons` (tool → capability) and `recommendation`.
+    public var json: JSONValue {
+        var seen = Set<String>()
+        let reasons = (high + medium).filter { seen.insert($0.tool).inserted }.map { (key: $0.tool, value: JSONValue.string($0.capability)) }
+        return .object([
+            ("risk_level", .string(level.rawValue)),
+            ("risk_score", .number(String(score))),
+            ("high_risk_tools", .array(high.map { .string($0.tool) })),
+            ("medium_risk_tools", .array(medium.map { .string($0.tool) })),
+            ("reasons", .object(reasons)),
+            ("recommendation", .string(recommendation)),
+        ])
+    }
+}

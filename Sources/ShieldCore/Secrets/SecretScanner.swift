@@ -19,6 +19,9 @@ enum SecretScanner {
         var label: String
         /// The first characters of the match, safe to show.
         var preview: String
+        /// Where the credential is, in UTF-8 byte offsets of the scanned text: what a redaction
+        /// replaces.
+        var range: Range<Int>
     }
 
     /// A prefix-anchored shape: `prefix` followed by `minimum...maximum` bytes of `alphabet`.
@@ -263,7 +266,7 @@ enum SecretScanner {
         let body = UnsafeBufferPointer(rebasing: bytes[bodyStart..<end])
         if let infix = shape.infix, !contains(body, infix) { return nil }
         guard entropy(body) >= shape.minimumEntropy, !isPlaceholder(body) else { return nil }
-        return Match(kind: shape.kind, label: shape.label, preview: preview(bytes, start, end))
+        return Match(kind: shape.kind, label: shape.label, preview: preview(bytes, start, end), range: start..<end)
     }
 
     /// `-----BEGIN … PRIVATE KEY-----` followed by a key body.
@@ -286,7 +289,19 @@ enum SecretScanner {
             j += 1
         }
         guard body >= 40 else { return nil }
-        return Match(kind: "private-key", label: "\(label.lowercased())", preview: "-----BEGIN \(label)-----")
+        // The whole block up to its END line, or the rest of the text when that is missing.
+        var blockEnd = bytes.count
+        var k = j
+        while k + Self.privateKeyEnd.count <= bytes.count {
+            if hasPrefix(bytes, Self.privateKeyEnd, at: k) {
+                var m = k + Self.privateKeyEnd.count
+                while m < bytes.count, bytes[m] != UInt8(ascii: "-") { m += 1 }
+                blockEnd = min(bytes.count, m + Self.dashes.count)
+                break
+            }
+            k += 1
+        }
+        return Match(kind: "private-key", label: "\(label.lowercased())", preview: "-----BEGIN \(label)-----", range: start..<blockEnd)
     }
 
     /// A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`).
@@ -318,7 +333,7 @@ enum SecretScanner {
         guard parts.count == 3, parts[0] >= 10, parts[1] >= 10, parts[2] >= 16,
             hasPrefix(bytes, Self.jwtPrefix, at: start + parts[0] + 1)
         else { return nil }
-        return Match(kind: "jwt", label: "JSON Web Token", preview: preview(bytes, start, j))
+        return Match(kind: "jwt", label: "JSON Web Token", preview: preview(bytes, start, j), range: start..<j)
     }
 
     /// `hooks.slack.com/services/T…/B…/…`.
@@ -345,7 +360,7 @@ enum SecretScanner {
         guard parts.count == 3, parts[0] >= 8, parts[1] >= 8, parts[2] >= 20 else { return nil }
         let secret = UnsafeBufferPointer(rebasing: bytes[(j - parts[2])..<j])
         guard entropy(secret) >= 3.0, !isPlaceholder(secret) else { return nil }
-        return Match(kind: "slack-webhook", label: "Slack incoming webhook URL", preview: "hooks.slack.com/services/…")
+        return Match(kind: "slack-webhook", label: "Slack incoming webhook URL", preview: "hooks.slack.com/services/…", range: start..<j)
     }
 
     /// `SG.` + 22 + `.` + 43 base64url characters.
@@ -368,7 +383,7 @@ enum SecretScanner {
         guard lengths == [22, 43] else { return nil }
         let body = UnsafeBufferPointer(rebasing: bytes[(start + 3)..<j])
         guard entropy(body) >= 3.5, !isPlaceholder(body) else { return nil }
-        return Match(kind: "sendgrid-key", label: "SendGrid API key", preview: preview(bytes, start, j))
+        return Match(kind: "sendgrid-key", label: "SendGrid API key", preview: preview(bytes, start, j), range: start..<j)
     }
 
     /// `discord.com/api/webhooks/ID/TOKEN` (also `discordapp.com`).
@@ -390,7 +405,7 @@ enum SecretScanner {
         while j < bytes.count, Alphabet.urlSafe.contains(bytes[j]), j - tokenStart < 100 { j += 1 }
         let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<j])
         guard token.count >= 60, entropy(token) >= 3.5, !isPlaceholder(token) else { return nil }
-        return Match(kind: "discord-webhook", label: "Discord webhook URL", preview: "discord.com/api/webhooks/…")
+        return Match(kind: "discord-webhook", label: "Discord webhook URL", preview: "discord.com/api/webhooks/…", range: start..<j)
     }
 
     /// A 40-character base64 run near an AWS secret keyword.
@@ -414,12 +429,13 @@ enum SecretScanner {
         var window = [UInt8]()
         for b in bytes[windowStart..<start] where b.isASCIILetter { window.append(b | 0x20) }
         guard keyMentionsSecret || window.withUnsafeBufferPointer({ contains($0, Self.secretKeyword) }) else { return nil }
-        return Match(kind: "aws-secret-key", label: "AWS secret access key", preview: preview(bytes, start, end))
+        return Match(kind: "aws-secret-key", label: "AWS secret access key", preview: preview(bytes, start, end), range: start..<end)
     }
 
     // MARK: - Helpers
 
     static let privateKeyPrefix = Array("-----BEGIN ".utf8)
+    static let privateKeyEnd = Array("-----END ".utf8)
     static let dashes = Array("-----".utf8)
     static let jwtPrefix = Array("eyJ".utf8)
     static let slackWebhookPrefix = Array("hooks.slack.com/services/".utf8)
