@@ -17,6 +17,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The decision core: policy model and loader, JSON parser, argument walker,
@@ -30,10 +38,54 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Host I/O the decision core leaves out: real-path resolution, the machine's context.
+        .target(
+            name: "ShieldSystem",
+            dependencies: ["ShieldCore"],
+            swiftSettings: strictSettings
+        ),
+        // The audit store: every decision, durably, in a tamper-evident hash chain. SQLite (GRDB)
+        // is the embedded default behind the `AuditStore` protocol.
+        .target(
+            name: "ShieldAudit",
+            dependencies: [
+                "ShieldCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP control plane (`mcp-shield serve`): the API, metrics and the live dashboard.
+        .target(
+            name: "ShieldServer",
+            dependencies: [
+                "ShieldCore",
+                "ShieldAudit",
+                "ShieldSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Assets/dashboard.html"),
+                .embedInCode("Assets/dashboard.css"),
+                .embedInCode("Assets/dashboard.js"),
+                .embedInCode("Assets/docs.html"),
+                .embedInCode("Assets/docs.js"),
+                .embedInCode("Assets/openapi.json"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mcp-shield",
             dependencies: [
                 "ShieldCore",
+                "ShieldAudit",
+                "ShieldServer",
+                "ShieldSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -51,9 +103,23 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "ShieldAuditTests",
+            dependencies: ["ShieldAudit", "ShieldCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShieldServerTests",
+            dependencies: [
+                "ShieldServer", "ShieldAudit", "ShieldCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Golden tests of the `mcp-shield` binary: bytes in, bytes and exit status out.
         .testTarget(
             name: "MCPShieldCLITests",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Golden"],
             swiftSettings: strictSettings
         ),

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Foundation
+import ShieldAudit
 import ShieldCore
 
 /// `mcp-shield inspect TOOL [--args JSON]`: decide one tool call and explain the decision.
-struct Inspect: ParsableCommand {
+struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decide one tool call and explain the decision.",
         discussion: """
@@ -25,7 +27,20 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Print the decision as one JSON object.")
     var json = false
 
-    func run() throws {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Record the decision in this audit database (default: $MCP_SHIELD_DB, else $XDG_DATA_HOME/mcp-shield/audit.db).", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .long, help: "Do not record the decision in the audit database.")
+    var noAudit = false
+
+    func validate() throws {
+        if db != nil, noAudit { throw ValidationError("--db and --no-audit cannot be used together") }
+    }
+
+    func run() async throws {
         let policy = try policyOptions.resolvePolicy()
         let arguments: JSONValue
         do {
@@ -34,7 +49,25 @@ struct Inspect: ParsableCommand {
             throw CLIError("--args is not valid JSON: \(error)")
         }
         let engine = DecisionEngine(policy: policy, context: PolicyOptions.context())
-        let decision = engine.evaluate(ToolCall(name: tool, arguments: arguments))
+        let call = ToolCall(name: tool, arguments: arguments)
+        let start = ContinuousClock.now
+        let decision = engine.evaluate(call)
+        let elapsed = ContinuousClock.now - start
+        if !noAudit {
+            // Recorded before it is shown: a decision that cannot be audited is an error.
+            let path = db ?? AuditLocation.defaultPath(environment: ProcessInfo.processInfo.environment)
+            do {
+                let store = try SQLiteAuditStore(path: path)
+                let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+                _ = try await store.append([
+                    AuditEntry(
+                        call: call, decision: decision, surface: .cli, server: policyOptions.server ?? "cli", policy: policy.name,
+                        latencyNanoseconds: nanoseconds)
+                ])
+            } catch {
+                throw CLIError("cannot record the decision in the audit database \(path): \(error) (use --no-audit to skip recording)")
+            }
+        }
         let out = Terminal.standardOutput
         if json {
             out.write(DecisionJSON.line(decision, extra: [("tool", tool), ("policy", policy.name), ("server", policyOptions.server)]))

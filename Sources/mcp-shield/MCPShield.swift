@@ -5,7 +5,7 @@ import ArgumentParser
 /// Exit status: 0 when a call is allowed (or a command succeeded), 1 when a call is blocked,
 /// 2 for usage, input and policy errors.
 @main
-struct MCPShield: ParsableCommand {
+struct MCPShield: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp-shield",
         abstract: "A security runtime for MCP servers: every tool call passes one policy decision.",
@@ -15,14 +15,18 @@ struct MCPShield: ParsableCommand {
             (or $MCP_SHIELD_POLICY_DIR); --policy-file FILE uses a file directly.
             """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Check.self, Risk.self, PolicyCommand.self]
+        subcommands: [Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self]
     )
 
     /// Runs the command line, mapping every failure that is not a decision to exit status 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Self.exit(withError: exit)
         } catch {

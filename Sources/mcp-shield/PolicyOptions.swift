@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShieldCore
+import ShieldSystem
 
 /// `--policy NAME | --policy-file FILE`, `--policy-dir DIR` and `--server NAME`, shared by every
 /// command that decides.
@@ -34,15 +35,7 @@ struct PolicyOptions: ParsableArguments {
     }
 
     /// The machine facts the decision core needs.
-    static func context() -> EvaluationContext {
-        let environment = ProcessInfo.processInfo.environment
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return EvaluationContext(
-            homeDirectory: home,
-            workingDirectory: FileManager.default.currentDirectoryPath,
-            resolveRealPath: RealPath.resolve
-        )
-    }
+    static func context() -> EvaluationContext { .host() }
 }
 
 /// A user-facing error: printed as it is, exit status 2.

@@ -21,17 +21,7 @@ struct Risk: ParsableCommand {
         let report = RiskScorer.score(names)
         let out = Terminal.standardOutput
         if json {
-            func list(_ findings: [RiskScorer.Finding]) -> String {
-                "[" + findings.map { JSONValue.quoted($0.tool) }.joined(separator: ",") + "]"
-            }
-            func reasons(_ findings: [RiskScorer.Finding]) -> String {
-                findings.map { JSONValue.quoted($0.tool) + ":" + JSONValue.quoted($0.capability) }.joined(separator: ",")
-            }
-            out.write(
-                #"{"risk_level":"# + JSONValue.quoted(report.level.rawValue) + #","risk_score":\#(report.score)"#
-                    + #","high_risk_tools":"# + list(report.high) + #","medium_risk_tools":"# + list(report.medium)
-                    + #","reasons":{"# + reasons(report.high + report.medium) + "}"
-                    + #","recommendation":"# + JSONValue.quoted(report.recommendation) + "}\n")
+            out.write(report.json.jsonText + "\n")
         } else {
             let color: Terminal.Color =
                 switch report.level {

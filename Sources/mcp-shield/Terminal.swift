@@ -75,5 +75,21 @@ final class Terminal: Sendable {
         if writeFailed { throw CLIError("writing to standard output failed; decisions were lost") }
     }
 
+    /// `text` safe to print on a terminal: control characters (C0, DEL, C1, which include the
+    /// escape sequences that recolour, retitle or rewrite a terminal) and bidirectional
+    /// overrides are shown as `\u{…}` escapes. Audit values come from clients and servers.
+    static func sanitize(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || (0x7f...0x9f).contains(v) || (0x202a...0x202e).contains(v) || (0x2066...0x2069).contains(v) {
+                out += "\\u{\(String(v, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     deinit { flush() }
 }

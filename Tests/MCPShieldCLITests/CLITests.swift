@@ -12,6 +12,8 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/mcp-shield")
     }
 
+    static let scratchDatabase = NSTemporaryDirectory() + "mcp-shield-cli-tests-\(getpid())/audit.db"
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -26,6 +28,8 @@ struct CLI {
         env["HOME"] = "/home/user"
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "MCP_SHIELD_POLICY_DIR")
+        // Decisions `inspect` records go to a scratch database, never the user's.
+        env["MCP_SHIELD_DB"] = scratchDatabase
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = directory ?? URL(fileURLWithPath: "/")

@@ -21,6 +21,22 @@ ensure_toolchain() {
     done
   fi
   command -v swift >/dev/null 2>&1 || { echo "error: Swift 6.1 or later is required (https://swift.org/install)" >&2; exit 2; }
-  # Yams builds its bundled libyaml; the toolchain needs a C compiler and libc headers.
-  ensure_packages build-essential
+  # Yams builds its bundled libyaml and swift-crypto its BoringSSL: a C compiler and libc
+  # headers. GRDB links the system SQLite.
+  ensure_packages build-essential libsqlite3-dev
+}
+
+# A Python virtual environment at .venv with the given PyPI packages (pinned versions).
+ensure_venv() {
+  if [ ! -x .venv/bin/python ]; then
+    echo "==> creating .venv"
+    python3 -m venv .venv
+  fi
+  local missing=()
+  for requirement in "$@"; do
+    .venv/bin/python -m pip show "${requirement%%==*}" >/dev/null 2>&1 || missing+=("$requirement")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "==> installing ${missing[*]} into .venv"
+  .venv/bin/python -m pip install -q "${missing[@]}"
 }

@@ -1,7 +1,7 @@
-import Foundation
+internal import Foundation
 
 /// Resolves symbolic links for the decision core's path checks, the way the kernel walks a path.
-enum RealPath {
+public enum RealPath {
     /// The most components resolved; longer paths are judged lexically only (the core bounds
     /// path length separately).
     static let maxComponents = 256
@@ -11,7 +11,7 @@ enum RealPath {
     /// exist the rest is appended lexically.
     ///
     /// `nil` when nothing resolves differently (the lexical answer stands).
-    @Sendable static func resolve(_ path: String) -> String? {
+    @Sendable public static func resolve(_ path: String) -> String? {
         let components = path.split(separator: "/", omittingEmptySubsequences: true)
         guard components.count <= maxComponents else { return nil }
         var current = "/"
