@@ -5,6 +5,7 @@ public import Logging
 internal import ServiceLifecycle
 public import ShieldAudit
 internal import ShieldCore
+internal import Synchronization
 
 /// How `mcp-shield serve` listens and whom it serves.
 public struct ServerConfiguration: Sendable {
@@ -198,7 +199,7 @@ public struct ControlPlane: Sendable {
         {
             return given
         }
-        return UUID().uuidString.lowercased()
+        return RequestIDs.next()
     }
 
     /// `GET /audit?limit=&offset=&decision=&server=&tool=&since=`.
@@ -319,5 +320,16 @@ struct FeedService: Service {
     func run() async throws {
         // Ending the feed ends every open event stream, so shutdown does not wait on them.
         await cancelWhenGracefulShutdown { await feed.run() }
+    }
+}
+
+/// Request ids for decisions made without an `X-Request-Id`: a random per-process prefix and a
+/// counter (`r-3f9c2a1b-42`), unique without the cost of a UUID per request.
+enum RequestIDs {
+    static let prefix = "r-" + String(UInt32.random(in: .min ... .max), radix: 16) + "-"
+    static let counter = Atomic<UInt64>(0)
+
+    static func next() -> String {
+        prefix + String(counter.add(1, ordering: .relaxed).newValue)
     }
 }

@@ -131,6 +131,18 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// `localhost`, `127.x.y.z` or `[::1]`, with an optional port.
     static func isLoopbackAuthority(_ authority: String) -> Bool {
+        // The usual case first, without building substrings.
+        var utf8 = authority.utf8[...]
+        for prefix in ["127.0.0.1", "localhost"] where utf8.starts(with: prefix.utf8) {
+            utf8 = utf8.dropFirst(prefix.utf8.count)
+            if utf8.isEmpty { return true }
+            if utf8.first == UInt8(ascii: ":"), utf8.count > 1, utf8.dropFirst().allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) { return true }
+            break
+        }
+        return isLoopbackAuthoritySlow(authority)
+    }
+
+    static func isLoopbackAuthoritySlow(_ authority: String) -> Bool {
         var host = Substring(authority)
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }

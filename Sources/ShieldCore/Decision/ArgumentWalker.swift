@@ -223,7 +223,7 @@ struct ArgumentWalker {
         case .url?, .host?:
             // Clients trim surrounding whitespace (WHATWG trims spaces and controls, Python's
             // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
+            let trimmed = Self.trimmingSpacesAndControls(text)
             if trimmed.isEmpty { return nil }
             if trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
@@ -255,6 +255,23 @@ struct ArgumentWalker {
             if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
             return nil
         }
+    }
+
+    /// `text` without leading and trailing white space and control and format characters (Cc, Cf:
+    /// what URL clients trim, and invisible characters).  Most values have neither, and are returned as they are without a copy.
+    static func trimmingSpacesAndControls(_ text: String) -> String {
+        func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.value <= 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.properties.isWhitespace
+                || scalar.properties.generalCategory == .format
+        }
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
+            return text
+        }
+        let scalars = text.unicodeScalars
+        guard let start = scalars.firstIndex(where: { !isTrimmed($0) }), let end = scalars.lastIndex(where: { !isTrimmed($0) }) else {
+            return ""
+        }
+        return String(scalars[start...end])
     }
 
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.

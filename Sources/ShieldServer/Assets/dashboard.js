@@ -92,6 +92,10 @@
     statsTimer: null,
     statsLastRequest: 0,
     eventsSeen: 0,       // events counted so far; tells whether any arrived during a stats request
+    // Top lists: name -> BLOCK count for rules and tools; server -> { total, blocked }. Set from
+    // /audit/stats and counted up live from events, like the counters.
+    tops: { rules: new Map(), tools: new Map(), servers: new Map() },
+    topsDrawScheduled: false,
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -489,17 +493,14 @@
     }
   }
 
+  /** Takes the top lists from a stats response, then draws them. */
   function renderTopLists(stats) {
-    const rules = (stats.by_rule || []).map((r) => ({ name: String(r.rule), value: r.count, label: String(r.count) }));
-    const tools = (stats.by_tool || []).map((t) => ({ name: String(t.tool), value: t.count, label: String(t.count) }));
-    const servers = (stats.by_server || [])
-      .filter((s) => s.blocked > 0)
-      .sort((a, b) => b.blocked - a.blocked || b.total - a.total)
-      .map((s) => ({ name: String(s.server), value: s.blocked, label: `${s.blocked} of ${s.total}` }));
-
-    renderTopList(ui.topRules, rules);
-    renderTopList(ui.topTools, tools);
-    renderTopList(ui.topServers, servers, { pick: setServerFilter });
+    state.tops.rules = new Map((stats.by_rule || []).map((r) => [String(r.rule), Number(r.count) || 0]));
+    state.tops.tools = new Map((stats.by_tool || []).map((t) => [String(t.tool), Number(t.count) || 0]));
+    state.tops.servers = new Map(
+      (stats.by_server || []).map((s) => [String(s.server), { total: Number(s.total) || 0, blocked: Number(s.blocked) || 0 }]),
+    );
+    drawTopLists();
 
     // Offer the known server names as suggestions in the server filter.
     clear(ui.serverNames);
@@ -507,6 +508,41 @@
       const option = document.createElement('option');
       option.value = String(s.server);
       ui.serverNames.append(option);
+    }
+  }
+
+  /** Draws the three top lists from `state.tops`, largest first. */
+  function drawTopLists() {
+    state.topsDrawScheduled = false;
+    const ranked = (map) =>
+      [...map.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([name, count]) => ({ name, value: count, label: String(count) }));
+    const servers = [...state.tops.servers.entries()]
+      .filter(([, s]) => s.blocked > 0)
+      .sort((a, b) => b[1].blocked - a[1].blocked || b[1].total - a[1].total)
+      .map(([name, s]) => ({ name, value: s.blocked, label: `${s.blocked} of ${s.total}` }));
+    renderTopList(ui.topRules, ranked(state.tops.rules));
+    renderTopList(ui.topTools, ranked(state.tops.tools));
+    renderTopList(ui.topServers, servers, { pick: setServerFilter });
+  }
+
+  /** Counts a new record into the top lists; draws at most once per animation frame. */
+  function countTops(record) {
+    const server = String(record.server);
+    const entry = state.tops.servers.get(server) || { total: 0, blocked: 0 };
+    entry.total += 1;
+    if (isBlock(record)) {
+      entry.blocked += 1;
+      const rule = String(record.rule ?? '');
+      const tool = String(record.tool);
+      state.tops.rules.set(rule, (state.tops.rules.get(rule) || 0) + 1);
+      state.tops.tools.set(tool, (state.tops.tools.get(tool) || 0) + 1);
+    }
+    state.tops.servers.set(server, entry);
+    if (!state.topsDrawScheduled) {
+      state.topsDrawScheduled = true;
+      requestAnimationFrame(drawTopLists);
     }
   }
 
@@ -559,6 +595,7 @@
     if (isBlock(record)) state.counts.blocked += 1;
     else state.counts.allowed += 1;
     renderCounts();
+    countTops(record);
 
     const minute = Math.floor(recordTime(record) / MINUTE_MS) * MINUTE_MS;
     const bucket = state.timeline.get(minute) || { total: 0, blocked: 0 };
