@@ -13,6 +13,14 @@ import Testing
         #expect(value == .string("a\"b\\c/d\n\tAé😀"))
     }
 
+    @Test func encodesEscapesAndLineSeparators() throws {
+        let text = "q\"b\\n\n r\r t\t c\u{01}\u{1F} del\u{7F} ls\u{2028} ps\u{2029} e\u{2026} é😀"
+        let encoded = JSONValue.string(text).jsonText
+        #expect(encoded == #""q\"b\\n\n r\r t\t c\u0001\u001f del\u007f ls\u2028 ps\u2029 e… é😀""#)
+        #expect(try JSONParser.parse(encoded) == .string(text))
+        #expect(JSONValue.quoted("plain") == #""plain""#)
+    }
+
     @Test func keepsMemberOrderAndNumberText() throws {
         let text = #"{"z":1,"a":1.50,"m":[1e400,-0]}"#
         #expect(try JSONParser.parse(text).jsonText == text)
