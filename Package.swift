@@ -79,6 +79,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The stdio MCP proxy: every message between client and server through one gate.
+        .target(
+            name: "ShieldProxy",
+            dependencies: ["ShieldCore", "ShieldAudit", "ShieldSystem"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mcp-shield",
             dependencies: [
@@ -86,6 +92,7 @@ let package = Package(
                 "ShieldAudit",
                 "ShieldServer",
                 "ShieldSystem",
+                "ShieldProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -114,6 +121,11 @@ let package = Package(
                 "ShieldServer", "ShieldAudit", "ShieldCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShieldProxyTests",
+            dependencies: ["ShieldProxy", "ShieldCore", "ShieldAudit"],
             swiftSettings: strictSettings
         ),
         // Golden tests of the `mcp-shield` binary: bytes in, bytes and exit status out.

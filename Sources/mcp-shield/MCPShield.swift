@@ -15,7 +15,9 @@ struct MCPShield: AsyncParsableCommand {
             (or $MCP_SHIELD_POLICY_DIR); --policy-file FILE uses a file directly.
             """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self]
+        subcommands: [
+            Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self, Proxy.self, Wrap.self, Unwrap.self,
+        ]
     )
 
     /// Runs the command line, mapping every failure that is not a decision to exit status 2.

@@ -67,6 +67,12 @@ public struct DecisionEngine: Sendable {
 
     // MARK: - Tool name
 
+    /// Whether the policy lets a tool by this name be called at all (hidden characters, deny
+    /// patterns, the allow list): what the proxy uses to hide tools from `tools/list`.
+    public func decideToolName(_ name: String) -> Decision {
+        checkToolName(name).map(Decision.block) ?? .allow
+    }
+
     func checkToolName(_ name: String) -> Finding? {
         guard !name.isEmpty else { return Finding(rule: "tool.invalid-name", reason: "tool name is empty") }
         if name.unicodeScalars.contains(where: {

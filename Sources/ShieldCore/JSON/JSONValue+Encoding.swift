@@ -9,6 +9,46 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The value as indented JSON text (two spaces, one member or element per line), for files
+    /// people edit. Empty containers stay on one line.
+    public var prettyText: String {
+        var out: [UInt8] = []
+        writePretty(to: &out, depth: 0)
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func writePretty(to out: inout [UInt8], depth: Int) {
+        func newline(_ depth: Int) {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
+        switch self {
+        case .array(let elements) where !elements.isEmpty:
+            out.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                element.writePretty(to: &out, depth: depth + 1)
+            }
+            newline(depth)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members) where !members.isEmpty:
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                Self.writeQuoted(member.key, to: &out)
+                out.append(contentsOf: ": ".utf8)
+                member.value.writePretty(to: &out, depth: depth + 1)
+            }
+            newline(depth)
+            out.append(UInt8(ascii: "}"))
+        default:
+            write(to: &out)
+        }
+    }
+
     /// Written as bytes: appending to a byte array is much cheaper than growing a `String` piece by
     /// piece, and the text is valid UTF-8 by construction (every string in a `JSONValue` is).
     private func write(to out: inout [UInt8]) {

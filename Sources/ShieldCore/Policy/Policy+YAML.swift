@@ -31,6 +31,11 @@ extension Policy {
             "  enabled: \(secretsEnabled)",
             "commands:",
             "  shell_tools: \(list(shellTools))",
+            "server_requests:",
+            "  sampling: \(serverRequests.sampling ? "allow" : "deny")",
+            "  elicitation: \(serverRequests.elicitation ? "allow" : "deny")",
+            "  roots: \(serverRequests.roots ? "allow" : "deny")",
+            "  elicitation_secrets: \(serverRequests.elicitationSecrets ? "allow" : "deny")",
         ]
         if toolRules.isEmpty {
             lines.append("tools: {}")

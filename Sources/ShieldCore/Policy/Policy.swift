@@ -30,6 +30,8 @@ public struct Policy: Sendable, Hashable {
     public var toolRules: [ToolRule]
     /// How a server launched under this policy is confined (applied by the sandbox layer).
     public var sandbox: SandboxSettings
+    /// Which requests a server may send to the client (the proxy enforces them).
+    public var serverRequests: ServerRequests
 
     public init(
         name: String,
@@ -42,7 +44,8 @@ public struct Policy: Sendable, Hashable {
         secretsEnabled: Bool = true,
         shellTools: [String] = [],
         toolRules: [ToolRule] = [],
-        sandbox: SandboxSettings = SandboxSettings()
+        sandbox: SandboxSettings = SandboxSettings(),
+        serverRequests: ServerRequests = ServerRequests()
     ) {
         self.name = name
         self.description = description
@@ -55,6 +58,7 @@ public struct Policy: Sendable, Hashable {
         self.shellTools = shellTools
         self.toolRules = toolRules
         self.sandbox = sandbox
+        self.serverRequests = serverRequests
     }
 }
 
@@ -121,6 +125,21 @@ extension Policy {
             self.shell = shell
             self.arguments = arguments
         }
+    }
+
+    /// What a server may ask of the client: sampling (the client's model), elicitation (the
+    /// user) and the client's roots. A denied request never reaches the client.
+    public struct ServerRequests: Sendable, Hashable {
+        /// `sampling/createMessage`.
+        public var sampling = true
+        /// `elicitation/create`.
+        public var elicitation = true
+        /// `roots/list`.
+        public var roots = true
+        /// An elicitation that asks the user for a password, token, key or other credential.
+        public var elicitationSecrets = false
+
+        public init() {}
     }
 
     /// Confinement settings read by the sandbox layer; the decision core only validates them.

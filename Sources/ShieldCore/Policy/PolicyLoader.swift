@@ -97,6 +97,7 @@ private final class YAMLReader {
                     for pattern in policy.shellTools { try checkGlob(pattern, value, path) }
                 }
             case "tools": policy.toolRules = try toolRules(value, path)
+            case "server_requests": policy.serverRequests = try serverRequests(value, path)
             default:
                 throw unknownKey(key, value, path, known: Self.topLevelKeys)
             }
@@ -112,7 +113,7 @@ private final class YAMLReader {
     static let topLevelKeys = [
         "description", "allowed_tools", "blocked_tool_patterns", "blocked_arg_patterns",
         "block_network", "block_env_access", "max_memory_mb", "execution_timeout_seconds",
-        "egress", "filesystem", "secrets", "commands", "tools",
+        "egress", "filesystem", "secrets", "commands", "tools", "server_requests",
     ]
 
     // MARK: Sections
@@ -135,6 +136,27 @@ private final class YAMLReader {
             }
         }
         return egress
+    }
+
+    func serverRequests(_ node: Node, _ path: String) throws(PolicyError) -> Policy.ServerRequests {
+        var requests = Policy.ServerRequests()
+        let known = ["sampling", "elicitation", "roots", "elicitation_secrets"]
+        try forEachMember(of: node, key: path) { (key, value, path) throws(PolicyError) in
+            let allowed: Bool
+            switch try string(value, path) {
+            case "allow": allowed = true
+            case "deny": allowed = false
+            case let other: throw error(value, path, "expected allow or deny, found \"\(other)\"")
+            }
+            switch key {
+            case "sampling": requests.sampling = allowed
+            case "elicitation": requests.elicitation = allowed
+            case "roots": requests.roots = allowed
+            case "elicitation_secrets": requests.elicitationSecrets = allowed
+            default: throw unknownKey(key, value, path, known: known)
+            }
+        }
+        return requests
     }
 
     func filesystem(_ node: Node, _ path: String) throws(PolicyError) -> Policy.Filesystem {

@@ -61,7 +61,8 @@ public enum Redaction {
         "authorization", "cookie", "sessionid", "clientsecret", "signingkey", "bearer",
     ]
 
-    static func keyNamesSecret(_ key: String) -> Bool {
+    /// Whether a key (`password`, `api_key`, `Authorization`, `client-secret`…) names a credential.
+    public static func keyNamesSecret(_ key: String) -> Bool {
         let normalized = ArgumentHints.normalize(key)
         return secretKeyWords.contains { ByteSearch.contains(normalized, $0) } || normalized == "auth" || normalized == "pwd"
     }

@@ -1,0 +1,414 @@
+internal import Foundation
+public import ShieldAudit
+public import ShieldCore
+internal import Synchronization
+
+/// The proxy's decisions on JSON-RPC messages, one newline-delimited message at a time, in both
+/// directions. Pure bookkeeping and decisions, no I/O: ``StdioProxy`` moves the bytes.
+///
+/// Client → server:
+/// - `tools/call` is decided by ``DecisionEngine/evaluate(_:)``. ALLOW forwards the message as it
+///   arrived; BLOCK answers the client with a `CallToolResult` whose `isError` is true and whose
+///   text names the rule, for the same id, and the server never sees the call. (A tool error, not
+///   a JSON-RPC error: the model reads tool results, so it learns why and can change course;
+///   clients surface JSON-RPC errors as failures of the connection or the client itself.)
+/// - `tools/list` requests are remembered so their responses can be filtered.
+/// - Everything else (initialize, ping, resources, prompts, completion, logging, notifications,
+///   cancellation, responses to server requests, methods nobody has heard of) passes unchanged.
+///
+/// Server → client:
+/// - A `tools/list` response loses the tools the policy forbids; everything else in it
+///   (pagination cursors, `_meta`) is kept.
+/// - `sampling/createMessage`, `elicitation/create` and `roots/list` requests are allowed or
+///   denied by the policy's `server_requests`; an elicitation asking the user for a credential is
+///   denied unless the policy allows it. A denied request is answered to the server (an
+///   elicitation with `decline`, the others with a JSON-RPC error) and never reaches the client.
+///
+/// Either direction: a message two JSON parsers could read differently (duplicate keys, invalid
+/// UTF-8, lone surrogates), or over the size limit, is not forwarded. What is forwarded is
+/// exactly what was evaluated: the original bytes when the message is passed whole, or the
+/// re-encoding of the parsed value when part of it was removed.
+public final class MessageGate: Sendable {
+    public enum Output: Sendable, Equatable {
+        case toServer([UInt8])
+        case toClient([UInt8])
+        /// A line for the proxy's standard error.
+        case log(String)
+    }
+
+    public struct Outcome: Sendable {
+        public var outputs: [Output] = []
+        public var audit: [AuditEntry] = []
+    }
+
+    public static let defaultMaxMessageBytes = 16 << 20
+
+    let serverName: String
+    let session: String
+    let maxMessageBytes: Int
+    let engine: @Sendable () -> DecisionEngine
+    /// Set when the audit store has failed: every `tools/call` is then blocked.
+    let auditFailure: @Sendable () -> String?
+    /// Ids (as JSON text) of client `tools/list` requests awaiting their response.
+    private let pendingToolLists = Mutex<Set<String>>([])
+
+    public init(
+        serverName: String, session: String, maxMessageBytes: Int = defaultMaxMessageBytes, engine: @escaping @Sendable () -> DecisionEngine,
+        auditFailure: @escaping @Sendable () -> String? = { nil }
+    ) {
+        self.serverName = serverName
+        self.session = session
+        self.maxMessageBytes = maxMessageBytes
+        self.engine = engine
+        self.auditFailure = auditFailure
+    }
+
+    // MARK: Client → server
+
+    /// Decides one line the client sent.
+    public func fromClient(_ line: UnsafeRawBufferPointer) -> Outcome {
+        var outcome = Outcome()
+        let message: JSONValue
+        do {
+            message = try JSONParser.parse(bytes: line, limits: limits)
+        } catch {
+            // The reply carries the request's id when a lenient reading finds one, so the client is
+            // not left waiting; the message itself is not forwarded either way.
+            let id = Self.lenientID(line) ?? .null
+            outcome.outputs.append(.toClient(Self.errorResponse(id: id, code: -32700, message: "mcp-shield refused a message: \(error)")))
+            outcome.audit.append(
+                rejected(tool: "(unparsable message)", rule: "jsonrpc.malformed", reason: "client message is not valid JSON: \(error)"))
+            return outcome
+        }
+        switch message {
+        case .array(let elements):
+            guard !elements.isEmpty else {
+                outcome.outputs.append(.toClient(Self.errorResponse(id: .null, code: -32600, message: "empty batch")))
+                return outcome
+            }
+            var forwarded: [JSONValue] = []
+            var replies: [JSONValue] = []
+            for element in elements {
+                switch clientMessage(element, audit: &outcome.audit) {
+                case .forward: forwarded.append(element)
+                case .reply(let reply): replies.append(reply)
+                case .drop: break
+                }
+            }
+            if forwarded.count == elements.count {
+                outcome.outputs.append(.toServer(Array(line)))
+            } else if !forwarded.isEmpty {
+                outcome.outputs.append(.toServer(Array(JSONValue.array(forwarded).jsonText.utf8)))
+            }
+            if !replies.isEmpty { outcome.outputs.append(.toClient(Array(JSONValue.array(replies).jsonText.utf8))) }
+        default:
+            switch clientMessage(message, audit: &outcome.audit) {
+            case .forward: outcome.outputs.append(.toServer(Array(line)))
+            case .reply(let reply): outcome.outputs.append(.toClient(Array(reply.jsonText.utf8)))
+            case .drop: break
+            }
+        }
+        return outcome
+    }
+
+    /// A line longer than the limit, from the client: refused without being read whole.
+    public func oversizedFromClient(bytes: Int) -> Outcome {
+        var outcome = Outcome()
+        let reason = "client message of at least \(bytes) bytes exceeds the \(maxMessageBytes)-byte limit"
+        outcome.outputs.append(.toClient(Self.errorResponse(id: .null, code: -32600, message: "mcp-shield refused a message: \(reason)")))
+        outcome.audit.append(rejected(tool: "(oversized message)", rule: "jsonrpc.too-large", reason: reason))
+        return outcome
+    }
+
+    enum Verdict {
+        case forward
+        case reply(JSONValue)
+        case drop
+    }
+
+    private func clientMessage(_ message: JSONValue, audit: inout [AuditEntry]) -> Verdict {
+        guard case .object = message else {
+            return .reply(.object(Self.errorMembers(id: .null, code: -32600, message: "a JSON-RPC message must be an object")))
+        }
+        guard case .string(let method)? = message["method"] else { return .forward }  // a response to a server request
+        let id = message["id"]
+        switch method {
+        case "tools/call":
+            return toolCall(message, id: id, audit: &audit)
+        case "tools/list":
+            if let id { pendingToolLists.withLock { _ = $0.insert(id.jsonText) } }
+            return .forward
+        default:
+            return .forward
+        }
+    }
+
+    private func toolCall(_ message: JSONValue, id: JSONValue?, audit: inout [AuditEntry]) -> Verdict {
+        let engine = engine()
+        let call: ToolCall
+        do {
+            call = try ToolCall(params: message["params"] ?? .null)
+        } catch {
+            audit.append(
+                rejected(tool: "(malformed tools/call)", rule: "args.malformed", reason: "tools/call params: \(error)", policy: engine.policy.name))
+            guard let id else { return .drop }
+            return .reply(.object(Self.errorMembers(id: id, code: -32602, message: "mcp-shield refused tools/call: \(error)")))
+        }
+        var decision: Decision
+        let start = ContinuousClock.now
+        if let failure = auditFailure() {
+            decision = Decision(
+                verdict: .block, reason: "the audit store failed (\(failure)); no call is allowed unrecorded", rule: "audit.unavailable")
+        } else {
+            decision = engine.evaluate(call)
+        }
+        let elapsed = ContinuousClock.now - start
+        if id == nil, decision.verdict == .allow {
+            // A tools/call without an id is a notification, which has no result to return: it
+            // cannot be a real call, and it is not forwarded.
+            decision = Decision(verdict: .block, reason: "tools/call sent as a notification (no id)", rule: "jsonrpc.invalid-request")
+        }
+        audit.append(
+            AuditEntry(
+                call: call, decision: decision, surface: .proxy, server: serverName, policy: engine.policy.name, session: session,
+                latencyNanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000))
+        guard decision.isBlocked else { return .forward }
+        guard let id else { return .drop }
+        return .reply(Self.blockedResult(id: id, decision: decision))
+    }
+
+    /// The `CallToolResult` a blocked call gets.
+    static func blockedResult(id: JSONValue, decision: Decision) -> JSONValue {
+        var text = "mcp-shield blocked this call (rule \(decision.rule ?? "policy")): \(decision.reason)"
+        if let path = decision.path { text += " [argument \(path)]" }
+        return .object([
+            ("jsonrpc", .string("2.0")),
+            ("id", id),
+            (
+                "result",
+                .object([
+                    ("content", .array([.object([("type", .string("text")), ("text", .string(text))])])),
+                    ("isError", .bool(true)),
+                ])
+            ),
+        ])
+    }
+
+    // MARK: Server → client
+
+    /// Decides one line the server sent.
+    public func fromServer(_ line: UnsafeRawBufferPointer) -> Outcome {
+        var outcome = Outcome()
+        let message: JSONValue
+        do {
+            message = try JSONParser.parse(bytes: line, limits: limits)
+        } catch {
+            outcome.outputs.append(.log("mcp-shield: dropped a message from the server that is not valid JSON: \(error)"))
+            outcome.audit.append(
+                rejected(tool: "(unparsable server message)", rule: "jsonrpc.malformed", reason: "server message is not valid JSON: \(error)"))
+            return outcome
+        }
+        switch message {
+        case .array(let elements):
+            var kept: [JSONValue] = []
+            var changed = false
+            for element in elements {
+                switch serverMessage(element, outcome: &outcome) {
+                case .pass: kept.append(element)
+                case .replace(let replacement):
+                    kept.append(replacement)
+                    changed = true
+                case .withhold: changed = true
+                }
+            }
+            if !changed {
+                outcome.outputs.append(.toClient(Array(line)))
+            } else if !kept.isEmpty {
+                outcome.outputs.append(.toClient(Array(JSONValue.array(kept).jsonText.utf8)))
+            }
+        default:
+            switch serverMessage(message, outcome: &outcome) {
+            case .pass: outcome.outputs.append(.toClient(Array(line)))
+            case .replace(let replacement): outcome.outputs.append(.toClient(Array(replacement.jsonText.utf8)))
+            case .withhold: break
+            }
+        }
+        return outcome
+    }
+
+    /// A line longer than the limit, from the server: dropped.
+    public func oversizedFromServer(bytes: Int) -> Outcome {
+        var outcome = Outcome()
+        let reason = "server message of at least \(bytes) bytes exceeds the \(maxMessageBytes)-byte limit"
+        outcome.outputs.append(.log("mcp-shield: dropped a \(reason)"))
+        outcome.audit.append(rejected(tool: "(oversized server message)", rule: "jsonrpc.too-large", reason: reason))
+        return outcome
+    }
+
+    enum ServerVerdict {
+        case pass
+        case replace(JSONValue)
+        case withhold
+    }
+
+    private func serverMessage(_ message: JSONValue, outcome: inout Outcome) -> ServerVerdict {
+        guard case .object(let members) = message else { return .pass }
+        if case .string(let method)? = message["method"] {
+            guard let id = message["id"] else { return .pass }  // a notification
+            return serverRequest(method: method, id: id, params: message["params"], outcome: &outcome)
+        }
+        // A response: is it the answer to a tools/list?
+        guard let id = message["id"], pendingToolLists.withLock({ $0.remove(id.jsonText) != nil }) else { return .pass }
+        guard case .object(var result)? = message["result"], let toolsIndex = result.firstIndex(where: { $0.key == "tools" }),
+            case .array(let tools) = result[toolsIndex].value
+        else { return .pass }
+        let engine = engine()
+        var kept: [JSONValue] = []
+        var hidden: [String] = []
+        for tool in tools {
+            guard case .string(let name)? = tool["name"] else {
+                hidden.append("(a tool without a name)")
+                continue
+            }
+            if engine.decideToolName(name).isBlocked { hidden.append(name) } else { kept.append(tool) }
+        }
+        guard !hidden.isEmpty else { return .pass }
+        outcome.outputs.append(
+            .log("mcp-shield: hid \(hidden.count) tool(s) the policy \(engine.policy.name) forbids: \(hidden.joined(separator: ", "))"))
+        result[toolsIndex].value = .array(kept)
+        var replaced = members
+        if let index = replaced.firstIndex(where: { $0.key == "result" }) { replaced[index].value = .object(result) }
+        return .replace(.object(replaced))
+    }
+
+    private func serverRequest(method: String, id: JSONValue, params: JSONValue?, outcome: inout Outcome) -> ServerVerdict {
+        let engine = engine()
+        let rules = engine.policy.serverRequests
+        let denial: (rule: String, reason: String)?
+        switch method {
+        case "sampling/createMessage":
+            denial = rules.sampling ? nil : ("server-request.sampling", "the policy does not let servers use the client's model (sampling)")
+        case "roots/list":
+            denial = rules.roots ? nil : ("server-request.roots", "the policy does not let servers list the client's roots")
+        case "elicitation/create":
+            if !rules.elicitation {
+                denial = ("server-request.elicitation", "the policy does not let servers ask the user for input (elicitation)")
+            } else if !rules.elicitationSecrets, let asked = Self.credentialRequested(params) {
+                denial = ("server-request.elicitation-secret", "the server asks the user for a credential (\(asked))")
+            } else {
+                denial = nil
+            }
+        default:
+            return .pass
+        }
+        let call = ToolCall(name: method, arguments: params ?? .object([]))
+        let decision = denial.map { Decision(verdict: .block, reason: $0.reason, rule: $0.rule) } ?? .allow
+        outcome.audit.append(
+            AuditEntry(
+                call: call, decision: decision, surface: .proxy, server: serverName, policy: engine.policy.name, session: session,
+                latencyNanoseconds: 0))
+        guard let denial else { return .pass }
+        outcome.outputs.append(.log("mcp-shield: denied \(method) from the server: \(denial.reason)"))
+        if method == "elicitation/create" {
+            let decline = JSONValue.object([("jsonrpc", .string("2.0")), ("id", id), ("result", .object([("action", .string("decline"))]))])
+            outcome.outputs.append(.toServer(Array(decline.jsonText.utf8)))
+        } else {
+            outcome.outputs.append(
+                .toServer(Self.errorResponse(id: id, code: -32001, message: "denied by mcp-shield policy (\(denial.rule)): \(denial.reason)")))
+        }
+        return .withhold
+    }
+
+    /// Words that name a credential, in an elicitation's message or requested fields.
+    static let credentialWords: Set<String> = [
+        "password", "passwords", "passphrase", "passcode", "token", "tokens", "secret", "secrets", "credential", "credentials", "apikey",
+        "otp", "2fa", "mfa", "totp", "pin", "cvv", "ssn",
+    ]
+    static let credentialPhrases: [[String]] = [
+        ["api", "key"], ["private", "key"], ["access", "key"], ["secret", "key"], ["ssh", "key"], ["recovery", "code"],
+        ["security", "code"], ["verification", "code"], ["one", "time", "code"], ["card", "number"],
+    ]
+
+    /// What credential an `elicitation/create` asks for, if any: in its message, or in the names,
+    /// titles and descriptions of the fields of its requested schema (or a field with
+    /// `format: password`).
+    static func credentialRequested(_ params: JSONValue?) -> String? {
+        guard let params else { return nil }
+        var texts: [String] = []
+        if case .string(let message)? = params["message"] { texts.append(message) }
+        if case .object(let properties)? = params["requestedSchema"]?["properties"] {
+            for (name, schema) in properties {
+                if Redaction.keyNamesSecret(name) { return "field \(JSONValue.quoted(name))" }
+                if case .string("password")? = schema["format"] { return "field \(JSONValue.quoted(name)) of format password" }
+                texts.append(name)
+                for key in ["title", "description"] { if case .string(let text)? = schema[key] { texts.append(text) } }
+            }
+        }
+        for text in texts {
+            let words = Self.words(text)
+            if let word = words.first(where: credentialWords.contains) { return JSONValue.quoted(word) }
+            for phrase in credentialPhrases where words.count >= phrase.count {
+                for start in 0...(words.count - phrase.count) where Array(words[start..<(start + phrase.count)]) == phrase {
+                    return JSONValue.quoted(phrase.joined(separator: " "))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Lower-case words: letters and digits, split at everything else and at camelCase humps.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for scalar in text.unicodeScalars {
+            let isAlnum = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            guard isAlnum else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousLower = false
+                continue
+            }
+            if scalar.properties.isUppercase, previousLower, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current += scalar.properties.lowercaseMapping
+            previousLower = scalar.properties.isLowercase
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    // MARK: Helpers
+
+    /// The top-level `id` of a message the strict parser refused (duplicate keys, say), as a
+    /// lenient parser reads it: a string or an integer, else `nil`.
+    static func lenientID(_ line: UnsafeRawBufferPointer) -> JSONValue? {
+        guard line.count <= 1 << 20, let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+        if let text = object["id"] as? String { return .string(text) }
+        if let number = object["id"] as? NSNumber, let integer = Int64(exactly: number.doubleValue) { return .number(String(integer)) }
+        return nil
+    }
+
+    var limits: JSONParser.Limits { JSONParser.Limits(maxBytes: maxMessageBytes) }
+
+    private func rejected(tool: String, rule: String, reason: String, policy: String? = nil) -> AuditEntry {
+        AuditEntry(
+            timeMilliseconds: AuditClock.nowMilliseconds(), surface: .proxy, server: serverName, tool: tool,
+            policy: policy ?? engine().policy.name, decision: .block, rule: rule, reason: reason, path: nil,
+            argumentsDigest: AuditChain.sha256Hex(""), redactedArguments: "null", redactions: 0, truncated: false, session: session,
+            latencyNanoseconds: 0)
+    }
+
+    static func errorMembers(id: JSONValue, code: Int, message: String) -> [(key: String, value: JSONValue)] {
+        [
+            ("jsonrpc", .string("2.0")), ("id", id),
+            ("error", .object([("code", .number(String(code))), ("message", .string(message))])),
+        ]
+    }
+
+    static func errorResponse(id: JSONValue, code: Int, message: String) -> [UInt8] {
+        Array(JSONValue.object(errorMembers(id: id, code: code, message: message)).jsonText.utf8)
+    }
+}

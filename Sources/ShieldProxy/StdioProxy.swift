@@ -1,0 +1,247 @@
+public import ShieldAudit
+internal import ShieldSystem
+internal import Synchronization
+
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// The stdio MCP proxy: the client on our standard input and output, the server a child process
+/// on pipes, every message through a ``MessageGate``.
+///
+/// Lifecycle:
+/// - the server's standard error is ours;
+/// - client EOF closes the server's standard input; a server still running after
+///   ``exitGrace`` gets SIGTERM, and SIGKILL after another ``exitGrace``;
+/// - SIGINT, SIGTERM and SIGHUP sent to the proxy are forwarded to the server;
+/// - when the server exits, its remaining output is relayed, queued audit records are committed,
+///   and the proxy exits with the server's status (128 + signal when it was killed). The child is
+///   always reaped.
+public struct StdioProxy: Sendable {
+    public static let exitGrace = Duration.seconds(2)
+
+    let command: [String]
+    let gate: MessageGate
+    let audit: AuditQueue?
+
+    public init(command: [String], gate: MessageGate, audit: AuditQueue?) {
+        self.command = command
+        self.gate = gate
+        self.audit = audit
+    }
+
+    /// Runs until the server exits; returns its exit status. Throws when it cannot be started.
+    public func run() async throws -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(arguments: command)
+        } catch {
+            throw ProxyError("\(error)")
+        }
+        Forwarding.install(child.pid)
+        defer { Forwarding.uninstall() }
+
+        let toClient = Channel(descriptor: 1)
+        let toServer = Channel(descriptor: child.stdin)
+        let exited = Flag()
+        let gate = gate
+        let audit = audit
+
+        // Client → server.
+        let clientThread = Thread {
+            var reader = LineReader(descriptor: 0, maxLineBytes: gate.maxMessageBytes, initialCapacity: 1 << 16)
+            defer { reader.close() }
+            while let line = reader.next() {
+                let outcome: MessageGate.Outcome
+                switch line {
+                case .line(let bytes):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    outcome = gate.fromClient(bytes)
+                case .tooLong(let count): outcome = gate.oversizedFromClient(bytes: count)
+                }
+                Self.apply(outcome, toClient: toClient, toServer: toServer, audit: audit)
+            }
+            // The client is gone: the server gets EOF, then SIGTERM, then SIGKILL.
+            toServer.close()
+            for signal in [SIGTERM, SIGKILL] {
+                if Self.waitFor(exited, upTo: Self.exitGrace) { return }
+                child.send(signal)
+            }
+        }
+        // Server → client.
+        let serverThread = Thread {
+            var reader = LineReader(descriptor: child.stdout, maxLineBytes: gate.maxMessageBytes, initialCapacity: 1 << 16)
+            defer {
+                reader.close()
+                Glibc.close(child.stdout)
+            }
+            while let line = reader.next() {
+                let outcome: MessageGate.Outcome
+                switch line {
+                case .line(let bytes):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    outcome = gate.fromServer(bytes)
+                case .tooLong(let count): outcome = gate.oversizedFromServer(bytes: count)
+                }
+                Self.apply(outcome, toClient: toClient, toServer: toServer, audit: audit)
+            }
+        }
+        clientThread.start()
+        serverThread.start()
+
+        let status = await Thread.run { child.wait() }
+        exited.set()
+        // What the server wrote before exiting still reaches the client.
+        serverThread.join()
+        toServer.close()
+        await audit?.drain()
+        if let failure = audit?.failure { Self.log("mcp-shield: audit records may be missing: \(failure)") }
+        // The client thread may still be blocked reading our standard input; the process exits.
+        return status
+    }
+
+    static func apply(_ outcome: MessageGate.Outcome, toClient: Channel, toServer: Channel, audit: AuditQueue?) {
+        audit?.submit(outcome.audit)
+        for output in outcome.outputs {
+            switch output {
+            case .toClient(let bytes): toClient.send(bytes)
+            case .toServer(let bytes): toServer.send(bytes)
+            case .log(let message): log(message)
+            }
+        }
+    }
+
+    static func log(_ message: String) {
+        let line = Array((message + "\n").utf8)
+        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Polls `flag` until it is set or `limit` passes.
+    static func waitFor(_ flag: Flag, upTo limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if flag.isSet { return true }
+            usleep(20_000)
+        }
+        return flag.isSet
+    }
+}
+
+/// A flag one thread sets and others read.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// A proxy failure with a message for the user.
+public struct ProxyError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One direction's writer: whole messages, each followed by a newline, one writer at a time.
+/// After a failed write (the reader is gone) further messages are dropped.
+final class Channel: Sendable {
+    private let state: Mutex<(descriptor: Int32, open: Bool)>
+
+    init(descriptor: Int32) {
+        state = Mutex((descriptor, true))
+    }
+
+    func send(_ message: [UInt8]) {
+        state.withLock { state in
+            guard state.open else { return }
+            var bytes = message
+            bytes.append(0x0A)
+            let ok = bytes.withUnsafeBytes { raw -> Bool in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(state.descriptor, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += n
+                }
+                return true
+            }
+            if !ok { state.open = false }
+        }
+    }
+
+    /// Closes the descriptor (for the server's standard input: EOF).
+    func close() {
+        state.withLock { state in
+            guard state.open || state.descriptor > 2 else { return }
+            if state.descriptor > 2, state.descriptor >= 0 {
+                Glibc.close(state.descriptor)
+                state.descriptor = -1
+            }
+            state.open = false
+        }
+    }
+}
+
+/// Forwards SIGINT, SIGTERM and SIGHUP to the server.
+enum Forwarding {
+    static let target = Atomic<Int32>(0)
+
+    static func install(_ pid: pid_t) {
+        target.store(pid, ordering: .releasing)
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { received in
+                let pid = Forwarding.target.load(ordering: .acquiring)
+                if pid > 0 { kill(pid, received) }
+            }
+        }
+    }
+
+    static func uninstall() {
+        target.store(0, ordering: .releasing)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
+    }
+}
+
+/// A POSIX thread running a closure; `join()` waits for it.
+final class Thread: @unchecked Sendable {
+    private var handle = pthread_t()
+    private let body: () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        self.body = body
+    }
+
+    func start() {
+        let box = Unmanaged.passRetained(self)
+        pthread_create(
+            &handle, nil,
+            { raw in
+                let thread = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+                thread.body()
+                return nil
+            }, box.toOpaque())
+    }
+
+    func join() {
+        pthread_join(handle, nil)
+    }
+
+    /// Lets the thread's resources go when it ends, for threads nobody joins.
+    func detach() {
+        pthread_detach(handle)
+    }
+
+    /// Runs a blocking `work` on its own thread and awaits its result without blocking the
+    /// concurrency pool.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.start()
+            thread.detach()
+        }
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+    internal import Glibc
+#elseif canImport(Darwin)
+    internal import Darwin
+#endif
+
+/// A child process with pipes to its standard input and output; its standard error is ours.
+///
+/// Started with `posix_spawnp` (no fork of a multi-threaded process), with default signal
+/// dispositions and an empty signal mask, in a process group of its own so a terminal's Ctrl-C
+/// reaches it only through the parent (which forwards it once).
+public final class ChildProcess: Sendable {
+    public let pid: Int32
+    /// Write end of the child's standard input.
+    public let stdin: Int32
+    /// Read end of the child's standard output.
+    public let stdout: Int32
+
+    /// Why a child could not be started.
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Starts `arguments[0]` (looked up in `PATH`) with `arguments`, in `environment` (`nil`: ours).
+    public init(arguments: [String], environment: [String: String]? = nil) throws(SpawnError) {
+        guard let program = arguments.first, !program.isEmpty else { throw SpawnError(description: "no command given") }
+        var toChild: [Int32] = [0, 0]
+        var fromChild: [Int32] = [0, 0]
+        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else {
+            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        // Our ends must not leak into the child (or into later children).
+        for descriptor in toChild + fromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { environmentStrings?.forEach { free($0) } }
+        var child: pid_t = 0
+        let status = argv.withUnsafeBufferPointer { argvBuffer in
+            if let environmentStrings {
+                return environmentStrings.withUnsafeBufferPointer { envBuffer in
+                    posix_spawnp(&child, program, &actions, &attributes, argvBuffer.baseAddress!, envBuffer.baseAddress!)
+                }
+            }
+            return posix_spawnp(&child, program, &actions, &attributes, argvBuffer.baseAddress!, environ)
+        }
+        Glibc.close(toChild[0])
+        Glibc.close(fromChild[1])
+        guard status == 0 else {
+            Glibc.close(toChild[1])
+            Glibc.close(fromChild[0])
+            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(status)))")
+        }
+        pid = child
+        stdin = toChild[1]
+        stdout = fromChild[0]
+    }
+
+    /// Sends `signal` to the child.
+    public func send(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Waits for the child to exit; returns a shell-style status (128 + signal when killed).
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return 1 }
+        }
+        let signal = status & 0x7f
+        if signal == 0 { return (status >> 8) & 0xff }
+        return 128 + signal
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import ShieldAudit
+import ShieldCore
+import ShieldProxy
+import ShieldSystem
+
+/// `mcp-shield proxy [options] -- COMMAND [ARGS...]`: enforce policy on a stdio MCP server.
+struct Proxy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an MCP server over stdio with every message passing the policy.",
+        discussion: """
+            In a client config, replace  "command": "X", "args": [...]  with \
+            "command": "mcp-shield", "args": ["proxy", "--", "X", ...]. \
+            Blocked tools/call requests never reach the server; the client gets a tool error naming \
+            the rule. Forbidden tools are hidden from tools/list. Decisions are recorded in the audit \
+            database. The proxy exits with the server's status.
+            """
+    )
+
+    @OptionGroup var policyOptions: PolicyOptions
+
+    @Option(name: .long, help: ArgumentHelp("The server's name in policies and the audit log (default: the command's name).", valueName: "name"))
+    var serverName: String?
+
+    @Option(
+        name: .long, help: ArgumentHelp("The audit database (default: $MCP_SHIELD_DB, else $XDG_DATA_HOME/mcp-shield/audit.db).", valueName: "path"))
+    var db: String?
+
+    @Flag(name: .long, help: "Do not record decisions.")
+    var noAudit = false
+
+    @Option(name: .long, help: ArgumentHelp("Largest message accepted in either direction, in bytes.", valueName: "bytes"))
+    var maxMessageBytes = MessageGate.defaultMaxMessageBytes
+
+    @Argument(parsing: .postTerminator, help: "The server's command line, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("give the server's command after --, e.g. mcp-shield proxy -- uvx mcp-server-time") }
+        if policyOptions.server != nil, serverName != nil { throw ValidationError("--server and --server-name are the same option; give one") }
+        if db != nil, noAudit { throw ValidationError("--db and --no-audit cannot be used together") }
+        guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let name = serverName ?? policyOptions.server ?? (command[0] as NSString).lastPathComponent
+        var options = policyOptions
+        options.server = name
+        let directory = options.policyDir ?? environment["MCP_SHIELD_POLICY_DIR"]
+        let catalog = PolicyCatalog(directory: directory)
+        var watched: [String] = []
+        if let file = options.policyFile {
+            watched.append(file)
+        } else if let directory {
+            watched.append("\(directory)/bindings.yaml")
+            let bound = (try? catalog.boundPolicy(forServer: name)) ?? nil
+            watched.append("\(directory)/\(bound ?? options.policy ?? "default").yaml")
+        }
+        let resolve = { @Sendable [options] () throws -> Policy in try options.resolvePolicy() }
+        let policies: PolicySource
+        do {
+            policies = try PolicySource(watching: watched, context: .host(), report: { Terminal.standardError.write($0 + "\n") }, load: resolve)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var queue: AuditQueue?
+        if !noAudit {
+            let path = db ?? AuditLocation.defaultPath(environment: environment)
+            do {
+                queue = AuditQueue(store: try SQLiteAuditStore(path: path))
+            } catch {
+                throw CLIError("cannot open the audit database \(path): \(error) (use --no-audit to run without recording)")
+            }
+        }
+        let session = "proxy-\(getpid())-" + String(UInt32.random(in: .min ... .max), radix: 16)
+        let auditQueue = queue
+        let gate = MessageGate(
+            serverName: name, session: session, maxMessageBytes: maxMessageBytes, engine: { policies.engine() },
+            auditFailure: { auditQueue?.failure })
+        let status: Int32
+        do {
+            status = try await StdioProxy(command: command, gate: gate, audit: queue).run()
+        } catch {
+            throw CLIError("\(error)")
+        }
+        throw ExitCode(status)
+    }
+}
