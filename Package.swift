@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mcp-shield", targets: ["mcp-shield"]),
+        .executable(name: "mcp-shield-demo-server", targets: ["DemoServer"]),
         .library(name: "ShieldCore", targets: ["ShieldCore"]),
     ],
     dependencies: [
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // The decision core: policy model and loader, JSON parser, argument walker,
@@ -97,6 +99,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The demo MCP servers (malicious and safe), on the official MCP Swift SDK.
+        .executableTarget(
+            name: "DemoServer",
+            dependencies: [.product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strictSettings
+        ),
         // Release-mode benchmark of the decision core: `swift run -c release shield-bench`.
         .executableTarget(
             name: "shield-bench",
@@ -131,7 +139,7 @@ let package = Package(
         // Golden tests of the `mcp-shield` binary: bytes in, bytes and exit status out.
         .testTarget(
             name: "MCPShieldCLITests",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "MCP", package: "swift-sdk")],
             exclude: ["Golden"],
             swiftSettings: strictSettings
         ),

@@ -17,6 +17,7 @@ struct MCPShield: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self, Proxy.self, Wrap.self, Unwrap.self,
+            Demo.self,
         ]
     )
 
