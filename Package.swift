@@ -108,7 +108,7 @@ let package = Package(
         // Release-mode benchmark of the decision core: `swift run -c release shield-bench`.
         .executableTarget(
             name: "shield-bench",
-            dependencies: ["ShieldCore"],
+            dependencies: ["ShieldCore", "ShieldSystem"],
             path: "Sources/ShieldBench",
             swiftSettings: strictSettings
         ),

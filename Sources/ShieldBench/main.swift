@@ -10,6 +10,8 @@ import ShieldCore
 struct Sample {
     var nanoseconds: [Int64] = []
 
+    init(nanoseconds: [Int64] = []) { self.nanoseconds = nanoseconds }
+
     var sorted: [Int64] { nanoseconds.sorted() }
     func percentile(_ p: Double) -> Int64 {
         let s = sorted
@@ -95,6 +97,12 @@ let plainCall = ToolCall(name: "write_note", arguments: .object([("body", .strin
 // `shield-bench a` (or b, c) runs one case, for profiling.
 let only = CommandLine.arguments.dropFirst().first
 func selected(_ name: String) -> Bool { only == nil || only == name }
+
+if only == "echo-server" { ProxyBench.echoServer() }
+if only == "proxy" {
+    try ProxyBench.run()
+    exit(0)
+}
 
 print("mcp-shield decision core benchmark (release build, one thread)")
 
