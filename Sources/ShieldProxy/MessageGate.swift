@@ -189,6 +189,8 @@ public final class MessageGate: Sendable {
                 .object([
                     ("content", .array([.object([("type", .string("text")), ("text", .string(text))])])),
                     ("isError", .bool(true)),
+                    // Required from protocol 2026-07-28 on; earlier versions allow extra members.
+                    ("resultType", .string("complete")),
                 ])
             ),
         ])

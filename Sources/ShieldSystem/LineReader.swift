@@ -48,6 +48,8 @@ public struct LineReader {
                     discarded = nil
                     return .tooLong(skipped + newline - start)
                 }
+                // Over the limit however the bytes arrived (in one read or many).
+                if newline - start > maxLineBytes { return .tooLong(newline - start) }
                 return .line(UnsafeRawBufferPointer(start: storage + start, count: newline - start))
             }
             if eof {
@@ -57,6 +59,7 @@ public struct LineReader {
                     discarded = nil
                 }
                 if let skipped = discarded { return .tooLong(skipped + end - start) }
+                if end - start > maxLineBytes { return .tooLong(end - start) }
                 return .line(UnsafeRawBufferPointer(start: storage + start, count: end - start))
             }
             if end - start > maxLineBytes {
