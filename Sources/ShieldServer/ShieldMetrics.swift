@@ -22,6 +22,10 @@ public final class ShieldMetrics: Sendable {
     let evaluation: Metrics.Timer
     let auditFailures: CoreMetrics.Counter
     private let servers = Mutex<Set<String>>([])
+    /// Metric objects by their label values, made once: creating one per request costs a
+    /// registry lookup under a lock and the label arrays.
+    private let counters = Mutex<[[String]: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[[String]: Metrics.Timer]>([:])
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -44,10 +48,16 @@ public final class ShieldMetrics: Sendable {
             known.insert(server)
             return server
         }
-        CoreMetrics.Counter(
-            label: "mcp_shield_decisions_total",
-            dimensions: [("decision", verdict), ("rule", rule ?? "none"), ("server", serverLabel), ("surface", surface)], factory: factory
-        ).increment()
+        let labels = [verdict, rule ?? "none", serverLabel, surface]
+        let counter = counters.withLock { cache in
+            if let counter = cache[labels] { return counter }
+            let counter = CoreMetrics.Counter(
+                label: "mcp_shield_decisions_total",
+                dimensions: [("decision", labels[0]), ("rule", labels[1]), ("server", labels[2]), ("surface", labels[3])], factory: factory)
+            cache[labels] = counter
+            return counter
+        }
+        counter.increment()
         evaluation.recordNanoseconds(evaluationNanoseconds)
     }
 
@@ -61,10 +71,16 @@ public final class ShieldMetrics: Sendable {
         let method = knownMethods.contains(method) ? method : "other"
         let elapsed = ContinuousClock.now - start
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        Metrics.Timer(
-            label: "mcp_shield_http_request_duration_seconds", dimensions: [("route", route), ("method", method), ("status", String(status))],
-            factory: factory
-        ).recordNanoseconds(nanoseconds)
+        let labels = [route, method, String(status)]
+        let timer = timers.withLock { cache in
+            if let timer = cache[labels] { return timer }
+            let timer = Metrics.Timer(
+                label: "mcp_shield_http_request_duration_seconds", dimensions: [("route", labels[0]), ("method", labels[1]), ("status", labels[2])],
+                factory: factory)
+            cache[labels] = timer
+            return timer
+        }
+        timer.recordNanoseconds(nanoseconds)
     }
 
     /// The Prometheus text exposition.
