@@ -128,7 +128,8 @@ public struct AuditKey: Sendable {
         // Written to a private temporary file, then linked into place: link(2) fails if another
         // process got there first, and nobody ever reads a half-written key.
         let temporary = "\(path).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        unlink(temporary)  // a stale one from a crashed process; O_EXCL below refuses anything planted
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditError("cannot create audit key \(path): \(String(cString: strerror(errno)))") }
         defer { unlink(temporary) }
         let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }

@@ -66,7 +66,8 @@ public struct AuditEntry: Sendable, Hashable {
         let redacted = Redaction.redact(call.arguments)
         self.init(
             timeMilliseconds: timeMilliseconds, surface: surface, server: server, tool: call.name, policy: policy,
-            decision: decision.verdict, rule: decision.rule, reason: decision.reason, path: decision.path,
+            decision: decision.verdict, rule: decision.rule, reason: decision.reason,
+            path: decision.path.map { Redaction.redactSecrets(in: $0).text },  // a path names keys, which can be secrets
             argumentsDigest: AuditChain.sha256Hex(call.arguments.jsonText), redactedArguments: redacted.value.jsonText,
             redactions: redacted.redactions, truncated: redacted.truncated, session: session, latencyNanoseconds: latencyNanoseconds)
     }

@@ -42,7 +42,6 @@ public final class SQLiteAuditStore: AuditStore {
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw AuditError("no audit database at \(path)")
         }
-        key = readOnly ? (try? AuditKey.load(path: self.keyPath, create: false)) : try AuditKey.load(path: self.keyPath, create: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.readonly = readOnly
@@ -61,6 +60,26 @@ public final class SQLiteAuditStore: AuditStore {
                     throw AuditError("\(path) was written by a newer mcp-shield (audit schema \(version); this one reads \(Self.schemaVersion))")
                 }
                 guard try db.tableExists("audit_record") else { throw AuditError("\(path) is not an mcp-shield audit database") }
+            }
+            // A key is made only for a new log: for an existing one, a missing key means the
+            // chain can no longer be proven, and minting a new one would hide that.
+            let isNew = try pool.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT (SELECT COUNT(*) FROM audit_head) + (SELECT COUNT(*) FROM audit_checkpoint) + (SELECT COUNT(*) FROM (SELECT 1 FROM audit_record LIMIT 1))"
+                ) == 0
+            }
+            if readOnly {
+                key = try? AuditKey.load(path: self.keyPath, create: false)
+            } else {
+                do {
+                    key = try AuditKey.load(path: self.keyPath, create: isNew)
+                } catch {
+                    throw AuditError(
+                        "\(error.description); the audit log at \(path) already has records, so a new key would hide tampering (restore the key file)"
+                    )
+                }
             }
         } catch let error as AuditError {
             throw error
@@ -134,9 +153,14 @@ public final class SQLiteAuditStore: AuditStore {
                 let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
                 var sequence: Int64 = try head.map { try Self.column($0, "seq") } ?? 0
                 var previous: String = try head.map { try Self.column($0, "hash") } ?? AuditChain.genesis
-                if head == nil, let checkpoint = try Self.checkpoint(db) {
-                    sequence = checkpoint.sequence
-                    previous = checkpoint.hash
+                if head == nil {
+                    if try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_record") != nil {
+                        throw AuditError("the chain head is missing while records exist: the log was tampered with; run mcp-shield audit verify")
+                    }
+                    if let checkpoint = try Self.checkpoint(db) {
+                        sequence = checkpoint.sequence
+                        previous = checkpoint.hash
+                    }
                 }
                 let insert = try db.cachedStatement(
                     sql: """
@@ -358,7 +382,14 @@ public final class SQLiteAuditStore: AuditStore {
             if first == nil { first = sequence }
             last = sequence
         }
-        if limit == nil, let head = try Row.fetchOne(db, sql: "SELECT seq, hash, signature FROM audit_head WHERE id = 1") {
+        let headRow = limit == nil ? try Row.fetchOne(db, sql: "SELECT seq, hash, signature FROM audit_head WHERE id = 1") : nil
+        if limit == nil, headRow == nil, checked > 0 || checkpoint != nil {
+            problems.append(.badHead("it is missing: records after the last one stored may have been deleted or appended without the key"))
+        }
+        if limit == nil, headRow != nil, key == nil {
+            problems.append(.badHead("cannot check its signature: the key \(keyPath) is missing"))
+        }
+        if limit == nil, let head = headRow {
             guard let headSequence: Int64 = try? column(head, "seq"), let headHash: String = try? column(head, "hash"),
                 let signature: String = try? column(head, "signature")
             else {

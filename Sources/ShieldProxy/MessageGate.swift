@@ -96,14 +96,14 @@ public final class MessageGate: Sendable {
                 }
             }
             if forwarded.count == elements.count {
-                outcome.outputs.append(.toServer(Array(line)))
+                outcome.outputs.append(.toServer(Self.forwardable(line, message)))
             } else if !forwarded.isEmpty {
                 outcome.outputs.append(.toServer(Array(JSONValue.array(forwarded).jsonText.utf8)))
             }
             if !replies.isEmpty { outcome.outputs.append(.toClient(Array(JSONValue.array(replies).jsonText.utf8))) }
         default:
             switch clientMessage(message, audit: &outcome.audit) {
-            case .forward: outcome.outputs.append(.toServer(Array(line)))
+            case .forward: outcome.outputs.append(.toServer(Self.forwardable(line, message)))
             case .reply(let reply): outcome.outputs.append(.toClient(Array(reply.jsonText.utf8)))
             case .drop: break
             }
@@ -127,8 +127,15 @@ public final class MessageGate: Sendable {
     }
 
     private func clientMessage(_ message: JSONValue, audit: inout [AuditEntry]) -> Verdict {
-        guard case .object = message else {
+        guard case .object(let members) = message else {
             return .reply(.object(Self.errorMembers(id: .null, code: -32600, message: "a JSON-RPC message must be an object")))
+        }
+        if let problem = Self.caseFoldingProblem(members, known: Self.envelopeKeys)
+            ?? (message["method"] == .string("tools/call") ? message["params"].flatMap(Self.paramsProblem) : nil)
+        {
+            audit.append(rejected(tool: "(ambiguous message)", rule: "jsonrpc.ambiguous", reason: problem))
+            guard let id = message["id"] else { return .drop }
+            return .reply(.object(Self.errorMembers(id: id, code: -32600, message: "mcp-shield refused a message: \(problem)")))
         }
         guard case .string(let method)? = message["method"] else { return .forward }  // a response to a server request
         let id = message["id"]
@@ -175,6 +182,32 @@ public final class MessageGate: Sendable {
         guard decision.isBlocked else { return .forward }
         guard let id else { return .drop }
         return .reply(Self.blockedResult(id: id, decision: decision))
+    }
+
+    static let envelopeKeys: Set<String> = ["jsonrpc", "id", "method", "params", "result", "error"]
+    static let toolCallKeys: Set<String> = ["name", "arguments", "_meta", "task"]
+
+    /// Keys some servers would read differently: two keys equal but for case (Go's
+    /// `encoding/json` matches keys case-insensitively, the last one winning), or a key that is a
+    /// known member but for case (`Method`, `NAME`).
+    static func caseFoldingProblem(_ members: [(key: String, value: JSONValue)], known: Set<String>) -> String? {
+        var seen = Set<String>()
+        for (key, _) in members {
+            let folded = key.lowercased()
+            if !seen.insert(folded).inserted { return "keys differing only in case (\(JSONValue.quoted(key))) are ambiguous" }
+            if folded != key, known.contains(folded) { return "key \(JSONValue.quoted(key)) differs from \(JSONValue.quoted(folded)) only in case" }
+        }
+        return nil
+    }
+
+    /// tools/call params must name the tool as `name` (the aliases the CLI accepts are not
+    /// MCP), with no case-folding ambiguity.
+    static func paramsProblem(_ params: JSONValue) -> String? {
+        guard case .object(let members) = params else { return nil }
+        if let problem = caseFoldingProblem(members, known: toolCallKeys.union(["tool", "tool_name"])) { return problem }
+        if params["name"] == nil, params["tool"] != nil || params["tool_name"] != nil { return "tools/call names its tool with \"name\"" }
+        if params["name"] != nil, params["tool"] != nil || params["tool_name"] != nil { return "tools/call has more than one tool name" }
+        return nil
     }
 
     /// The `CallToolResult` a blocked call gets.
@@ -224,13 +257,13 @@ public final class MessageGate: Sendable {
                 }
             }
             if !changed {
-                outcome.outputs.append(.toClient(Array(line)))
+                outcome.outputs.append(.toClient(Self.forwardable(line, message)))
             } else if !kept.isEmpty {
                 outcome.outputs.append(.toClient(Array(JSONValue.array(kept).jsonText.utf8)))
             }
         default:
             switch serverMessage(message, outcome: &outcome) {
-            case .pass: outcome.outputs.append(.toClient(Array(line)))
+            case .pass: outcome.outputs.append(.toClient(Self.forwardable(line, message)))
             case .replace(let replacement): outcome.outputs.append(.toClient(Array(replacement.jsonText.utf8)))
             case .withhold: break
             }
@@ -324,11 +357,12 @@ public final class MessageGate: Sendable {
     /// Words that name a credential, in an elicitation's message or requested fields.
     static let credentialWords: Set<String> = [
         "password", "passwords", "passphrase", "passcode", "token", "tokens", "secret", "secrets", "credential", "credentials", "apikey",
-        "otp", "2fa", "mfa", "totp", "pin", "cvv", "ssn",
+        "otp", "2fa", "mfa", "totp", "pin", "cvv", "ssn", "pat", "passwd", "login", "signin", "kennwort", "passwort", "contraseña", "senha",
     ]
     static let credentialPhrases: [[String]] = [
         ["api", "key"], ["private", "key"], ["access", "key"], ["secret", "key"], ["ssh", "key"], ["recovery", "code"],
-        ["security", "code"], ["verification", "code"], ["one", "time", "code"], ["card", "number"],
+        ["security", "code"], ["verification", "code"], ["one", "time", "code"], ["card", "number"], ["sign", "in"], ["log", "in"],
+        ["mot", "de", "passe"],
     ]
 
     /// What credential an `elicitation/create` asks for, if any: in its message, or in the names,
@@ -336,6 +370,9 @@ public final class MessageGate: Sendable {
     /// `format: password`).
     static func credentialRequested(_ params: JSONValue?) -> String? {
         guard let params else { return nil }
+        // URL-mode elicitation sends the user to a page: where credentials are typed. Declined
+        // unless the policy allows credential elicitation.
+        if params["mode"] == .string("url") || params["url"] != nil { return "a URL to open" }
         var texts: [String] = []
         if case .string(let message)? = params["message"] { texts.append(message) }
         if case .object(let properties)? = params["requestedSchema"]?["properties"] {
@@ -383,6 +420,28 @@ public final class MessageGate: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Whether `line` can be forwarded as it is: it holds no byte sequence that some peer's line
+    /// reader treats as a line break besides the final newline (a bare CR, which JSON allows as
+    /// white space and universal-newline readers split on; NEL, LINE and PARAGRAPH SEPARATOR,
+    /// which `splitlines` splits on). Otherwise the re-encoding is forwarded, which has none.
+    static func isPlain(_ line: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = line.count
+        while index < count {
+            let byte = line[index]
+            if byte == 0x0D { return false }
+            if byte == 0xC2, index + 1 < count, line[index + 1] == 0x85 { return false }
+            if byte == 0xE2, index + 2 < count, line[index + 1] == 0x80, line[index + 2] == 0xA8 || line[index + 2] == 0xA9 { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The bytes to forward for a message evaluated whole.
+    static func forwardable(_ line: UnsafeRawBufferPointer, _ message: JSONValue) -> [UInt8] {
+        isPlain(line) ? Array(line) : Array(message.jsonText.utf8)
+    }
 
     /// The top-level `id` of a message the strict parser refused (duplicate keys, say), as a
     /// lenient parser reads it: a string or an integer, else `nil`.

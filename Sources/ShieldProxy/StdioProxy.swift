@@ -72,7 +72,9 @@ public struct StdioProxy: Sendable {
             }
         }
         // Server → client.
+        let serverDone = Flag()
         let serverThread = Thread {
+            defer { serverDone.set() }
             var reader = LineReader(descriptor: child.stdout, maxLineBytes: gate.maxMessageBytes, initialCapacity: 1 << 16)
             defer {
                 reader.close()
@@ -94,8 +96,15 @@ public struct StdioProxy: Sendable {
 
         let status = await Thread.run { child.wait() }
         exited.set()
-        // What the server wrote before exiting still reaches the client.
-        serverThread.join()
+        // What the server wrote before exiting still reaches the client. Something it started may
+        // still hold its output open: after a grace period the group is terminated, then killed,
+        // and the proxy does not wait for output any longer than that.
+        var finished = Self.waitFor(serverDone, upTo: Self.exitGrace)
+        for signal in [SIGTERM, SIGKILL] where !finished {
+            kill(-child.pid, signal)
+            finished = Self.waitFor(serverDone, upTo: Self.exitGrace)
+        }
+        if finished { serverThread.join() }
         toServer.close()
         await audit?.drain()
         if let failure = audit?.failure { Self.log("mcp-shield: audit records may be missing: \(failure)") }
@@ -195,7 +204,7 @@ enum Forwarding {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { received in
                 let pid = Forwarding.target.load(ordering: .acquiring)
-                if pid > 0 { kill(pid, received) }
+                if pid > 0 { kill(-pid, received) }  // the server's whole process group
             }
         }
     }

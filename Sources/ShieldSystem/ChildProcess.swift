@@ -73,9 +73,10 @@ public final class ChildProcess: Sendable {
         stdout = fromChild[0]
     }
 
-    /// Sends `signal` to the child.
+    /// Sends `signal` to the child's process group: the server and whatever it started (`npx`,
+    /// `uvx` and shell wrappers run the real server as a grandchild).
     public func send(_ signal: Int32) {
-        kill(pid, signal)
+        kill(-pid, signal)
     }
 
     /// Waits for the child to exit; returns a shell-style status (128 + signal when killed).

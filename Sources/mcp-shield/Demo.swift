@@ -58,8 +58,13 @@ struct Demo: ParsableCommand {
             throw CLIError("the demo server \(server) is missing; build it with `swift build --product mcp-shield-demo-server`")
         }
         // A throwaway home with a fake key: if a read got through, nothing real would leak.
-        let home = NSTemporaryDirectory() + "mcp-shield-demo-\(getpid())"
-        try FileManager.default.createDirectory(atPath: home + "/.ssh", withIntermediateDirectories: true)
+        // mkdtemp: a fresh directory only we own (never one someone planted, nor a symlink).
+        var template = Array((NSTemporaryDirectory() + "mcp-shield-demo-XXXXXX").utf8CString)
+        guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CLIError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        let home = String(cString: created)
+        try FileManager.default.createDirectory(atPath: home + "/.ssh", withIntermediateDirectories: false)
         try "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n-----END OPENSSH PRIVATE KEY-----\n".write(
             toFile: home + "/.ssh/id_rsa", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: home) }

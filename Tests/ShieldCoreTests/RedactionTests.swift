@@ -34,6 +34,13 @@ import Testing
         #expect(result.value["tokenizer"] == .string("[REDACTED:key]"))
     }
 
+    @Test func secretsInKeysAreMasked() {
+        let token = "ghp_R8kLmN3pQ7sT1vX5zB9dF2hJ6wY4cA0eG8iK"
+        let result = Redaction.redact(.object([(token, .string("x"))]))
+        #expect(!result.value.jsonText.contains("ghp_R8kL"))
+        #expect(result.value.jsonText.contains("[REDACTED:github-token]"))
+    }
+
     @Test func urlPasswordsAreMasked() {
         let masked = Redaction.redactSecrets(in: "clone https://alice:s3cr3t@git.example.com/repo and ftp://bob@host/")
         #expect(masked.text == "clone https://alice:[REDACTED:password]@git.example.com/repo and ftp://bob@host/")

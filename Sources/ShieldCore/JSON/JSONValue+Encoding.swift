@@ -90,10 +90,21 @@ extension JSONValue {
         var utf8 = string.utf8[...]
         while !utf8.isEmpty {
             // Copy the longest run that needs no escape in one append.
-            let run = utf8.prefix { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 != 0xE2 }
+            let run = utf8.prefix { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 != 0xE2 && $0 != 0xC2 }
             out.append(contentsOf: run)
             utf8 = utf8[run.endIndex...]
             guard let byte = utf8.first else { break }
+            if byte == 0xC2 {
+                // U+0085 NEXT LINE (C2 85) is a line break to some readers; other C2 sequences are copied.
+                if utf8.dropFirst().first == 0x85 {
+                    out.append(contentsOf: "\\u0085".utf8)
+                    utf8 = utf8.dropFirst(2)
+                } else {
+                    out.append(byte)
+                    utf8 = utf8.dropFirst()
+                }
+                continue
+            }
             if byte == 0xE2 {
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other E2 sequences are copied.
                 let sequence = utf8.prefix(3)

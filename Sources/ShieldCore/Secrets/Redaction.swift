@@ -104,7 +104,7 @@ public enum Redaction {
                         truncated = true
                         break
                     }
-                    let key = cut(member.key)
+                    let key = cut(mask(member.key))  // a key can carry a secret too
                     out.append((key: key, value: copy(member.value, depth: depth + 1, secretKey: Redaction.keyNamesSecret(member.key))))
                 }
                 return .object(out)
