@@ -27,7 +27,8 @@ public struct AuditEntry: Sendable, Hashable {
     public var rule: String?
     public var reason: String
     public var path: String?
-    /// Lower-case hex SHA-256 of the arguments' JSON text as evaluated.
+    /// Lower-case hex SHA-256 of the arguments' JSON text as evaluated; empty when the redacted
+    /// copy masks anything (the digest would let guesses at the secret be checked).
     public var argumentsDigest: String
     /// The redacted copy's JSON text.
     public var redactedArguments: String
@@ -68,7 +69,10 @@ public struct AuditEntry: Sendable, Hashable {
             timeMilliseconds: timeMilliseconds, surface: surface, server: server, tool: call.name, policy: policy,
             decision: decision.verdict, rule: decision.rule, reason: decision.reason,
             path: decision.path.map { Redaction.redactSecrets(in: $0).text },  // a path names keys, which can be secrets
-            argumentsDigest: AuditChain.sha256Hex(call.arguments.jsonText), redactedArguments: redacted.value.jsonText,
+            // No digest when something was masked: beside the redacted copy it would let anyone
+            // check guesses at the masked secret (a weak password falls to a dictionary).
+            argumentsDigest: redacted.redactions == 0 ? AuditChain.sha256Hex(call.arguments.jsonText) : "",
+            redactedArguments: redacted.value.jsonText,
             redactions: redacted.redactions, truncated: redacted.truncated, session: session, latencyNanoseconds: latencyNanoseconds)
     }
 }

@@ -43,7 +43,19 @@ public enum ClientConfig {
                 return (server, Change(server: name, kind: .skipped, note: "type \(type) is not stdio"))
             }
             let arguments = try stringArray(server["args"], name: name)
-            if isWrapped(command: command, arguments: arguments) { return (server, Change(server: name, kind: .alreadyWrapped)) }
+            if isWrapped(command: command, arguments: arguments) {
+                // Only our own wrapping is trusted as it is: a config from elsewhere can point at
+                // another "mcp-shield" with flags that weaken it (--no-audit, --policy-file).
+                guard command == shield else {
+                    return (
+                        server,
+                        Change(
+                            server: name, kind: .skipped,
+                            note: "runs \(command) \(arguments.prefix { $0 != "--" }.joined(separator: " ")), not this mcp-shield: review it by hand")
+                    )
+                }
+                return (server, Change(server: name, kind: .alreadyWrapped))
+            }
             var proxyArguments = ["proxy", "--server-name", name]
             if let policy { proxyArguments += ["--policy", policy] }
             proxyArguments += ["--", command] + arguments

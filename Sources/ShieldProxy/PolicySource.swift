@@ -12,20 +12,22 @@ public final class PolicySource: Sendable {
     public static let checkInterval = Duration.milliseconds(250)
 
     let load: @Sendable () throws -> Policy
-    let watched: [String]
+    /// The files the policy comes from now (a rebinding in bindings.yaml changes them).
+    let watched: @Sendable () -> [String]
     let context: EvaluationContext
     let report: @Sendable (String) -> Void
     private let state: Mutex<State>
 
     struct State {
         var engine: DecisionEngine
+        var paths: [String]
         var stamps: [FileStamp?]
         var checked: ContinuousClock.Instant
     }
 
     /// Loads the policy now; throws if it is invalid (a proxy must not start without one).
     public init(
-        watching files: [String], context: EvaluationContext, report: @escaping @Sendable (String) -> Void,
+        watching files: @escaping @Sendable () -> [String], context: EvaluationContext, report: @escaping @Sendable (String) -> Void,
         load: @escaping @Sendable () throws -> Policy
     ) throws {
         self.load = load
@@ -33,7 +35,8 @@ public final class PolicySource: Sendable {
         self.context = context
         self.report = report
         let engine = DecisionEngine(policy: try load(), context: context)
-        state = Mutex(State(engine: engine, stamps: files.map { FileStamp(path: $0) }, checked: .now))
+        let paths = files()
+        state = Mutex(State(engine: engine, paths: paths, stamps: paths.map { FileStamp(path: $0) }, checked: .now))
     }
 
     /// The engine to decide with now.
@@ -45,19 +48,24 @@ public final class PolicySource: Sendable {
             return (state.engine, true)
         }
         guard due else { return engine }
-        let stamps = watched.map { FileStamp(path: $0) }
-        let changed = state.withLock { $0.stamps != stamps }
+        let paths = watched()
+        let stamps = paths.map { FileStamp(path: $0) }
+        let changed = state.withLock { $0.paths != paths || $0.stamps != stamps }
         guard changed else { return engine }
         do {
             let fresh = DecisionEngine(policy: try load(), context: context)
             state.withLock {
                 $0.engine = fresh
+                $0.paths = paths
                 $0.stamps = stamps
             }
             report("mcp-shield: policy reloaded (\(fresh.policy.name))")
             return fresh
         } catch {
-            state.withLock { $0.stamps = stamps }  // report each bad edit once
+            state.withLock {
+                $0.paths = paths
+                $0.stamps = stamps  // report each bad edit once
+            }
             report("mcp-shield: the edited policy is invalid; keeping the last good one: \(error)")
             return engine
         }

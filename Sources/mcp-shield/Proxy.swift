@@ -50,13 +50,15 @@ struct Proxy: AsyncParsableCommand {
         options.server = name
         let directory = options.policyDir ?? environment["MCP_SHIELD_POLICY_DIR"]
         let catalog = PolicyCatalog(directory: directory)
-        var watched: [String] = []
-        if let file = options.policyFile {
-            watched.append(file)
-        } else if let directory {
-            watched.append("\(directory)/bindings.yaml")
+        // The files the policy comes from, worked out again at every check: editing bindings.yaml
+        // can bind the server to another policy file, whose edits must apply too.
+        let policyFile = options.policyFile
+        let requested = options.policy
+        let watched: @Sendable () -> [String] = {
+            if let policyFile { return [policyFile] }
+            guard let directory else { return [] }
             let bound = (try? catalog.boundPolicy(forServer: name)) ?? nil
-            watched.append("\(directory)/\(bound ?? options.policy ?? "default").yaml")
+            return ["\(directory)/bindings.yaml", "\(directory)/\(bound ?? requested ?? "default").yaml"]
         }
         let resolve = { @Sendable [options] () throws -> Policy in try options.resolvePolicy() }
         let policies: PolicySource

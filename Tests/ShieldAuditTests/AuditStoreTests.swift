@@ -331,6 +331,10 @@ import Testing
         #expect(entry.redactedArguments.contains("[REDACTED:github-token]"))
         #expect(entry.redactedArguments.contains(#""api_key":"[REDACTED:key]""#))
         #expect(entry.redactions == 3)
-        #expect(entry.argumentsDigest == AuditChain.sha256Hex(call.arguments.jsonText))
+        #expect(entry.argumentsDigest == "", "a digest beside a redacted copy lets guesses at the secret be checked")
+        let plain = AuditEntry(
+            call: ToolCall(name: "t", arguments: .object([("a", .string("b"))])), decision: .allow, surface: .cli, server: "s", policy: "p",
+            latencyNanoseconds: 1)
+        #expect(plain.argumentsDigest == AuditChain.sha256Hex(#"{"a":"b"}"#))
     }
 }
