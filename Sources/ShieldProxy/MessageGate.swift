@@ -318,105 +318,25 @@ public final class MessageGate: Sendable {
 
     private func serverRequest(method: String, id: JSONValue, params: JSONValue?, outcome: inout Outcome) -> ServerVerdict {
         let engine = engine()
-        let rules = engine.policy.serverRequests
-        let denial: (rule: String, reason: String)?
-        switch method {
-        case "sampling/createMessage":
-            denial = rules.sampling ? nil : ("server-request.sampling", "the policy does not let servers use the client's model (sampling)")
-        case "roots/list":
-            denial = rules.roots ? nil : ("server-request.roots", "the policy does not let servers list the client's roots")
-        case "elicitation/create":
-            if !rules.elicitation {
-                denial = ("server-request.elicitation", "the policy does not let servers ask the user for input (elicitation)")
-            } else if !rules.elicitationSecrets, let asked = Self.credentialRequested(params) {
-                denial = ("server-request.elicitation-secret", "the server asks the user for a credential (\(asked))")
-            } else {
-                denial = nil
-            }
-        default:
-            return .pass
-        }
+        guard let decision = engine.evaluateServerRequest(method: method, params: params) else { return .pass }
         let call = ToolCall(name: method, arguments: params ?? .object([]))
-        let decision = denial.map { Decision(verdict: .block, reason: $0.reason, rule: $0.rule) } ?? .allow
         outcome.audit.append(
             AuditEntry(
                 call: call, decision: decision, surface: .proxy, server: serverName, policy: engine.policy.name, session: session,
                 latencyNanoseconds: 0))
-        guard let denial else { return .pass }
-        outcome.outputs.append(.log("mcp-shield: denied \(method) from the server: \(denial.reason)"))
+        guard decision.isBlocked else { return .pass }
+        outcome.outputs.append(.log("mcp-shield: denied \(method) from the server: \(decision.reason)"))
         if method == "elicitation/create" {
             let decline = JSONValue.object([("jsonrpc", .string("2.0")), ("id", id), ("result", .object([("action", .string("decline"))]))])
             outcome.outputs.append(.toServer(Array(decline.jsonText.utf8)))
         } else {
             outcome.outputs.append(
-                .toServer(Self.errorResponse(id: id, code: -32001, message: "denied by mcp-shield policy (\(denial.rule)): \(denial.reason)")))
+                .toServer(
+                    Self.errorResponse(
+                        id: id, code: -32001, message: "denied by mcp-shield policy (\(decision.rule ?? "policy")): \(decision.reason)"))
+            )
         }
         return .withhold
-    }
-
-    /// Words that name a credential, in an elicitation's message or requested fields.
-    static let credentialWords: Set<String> = [
-        "password", "passwords", "passphrase", "passcode", "token", "tokens", "secret", "secrets", "credential", "credentials", "apikey",
-        "otp", "2fa", "mfa", "totp", "pin", "cvv", "ssn", "pat", "passwd", "login", "signin", "kennwort", "passwort", "contraseña", "senha",
-    ]
-    static let credentialPhrases: [[String]] = [
-        ["api", "key"], ["private", "key"], ["access", "key"], ["secret", "key"], ["ssh", "key"], ["recovery", "code"],
-        ["security", "code"], ["verification", "code"], ["one", "time", "code"], ["card", "number"], ["sign", "in"], ["log", "in"],
-        ["mot", "de", "passe"],
-    ]
-
-    /// What credential an `elicitation/create` asks for, if any: in its message, or in the names,
-    /// titles and descriptions of the fields of its requested schema (or a field with
-    /// `format: password`).
-    static func credentialRequested(_ params: JSONValue?) -> String? {
-        guard let params else { return nil }
-        // URL-mode elicitation sends the user to a page: where credentials are typed. Declined
-        // unless the policy allows credential elicitation.
-        if params["mode"] == .string("url") || params["url"] != nil { return "a URL to open" }
-        var texts: [String] = []
-        if case .string(let message)? = params["message"] { texts.append(message) }
-        if case .object(let properties)? = params["requestedSchema"]?["properties"] {
-            for (name, schema) in properties {
-                if Redaction.keyNamesSecret(name) { return "field \(JSONValue.quoted(name))" }
-                if case .string("password")? = schema["format"] { return "field \(JSONValue.quoted(name)) of format password" }
-                texts.append(name)
-                for key in ["title", "description"] { if case .string(let text)? = schema[key] { texts.append(text) } }
-            }
-        }
-        for text in texts {
-            let words = Self.words(text)
-            if let word = words.first(where: credentialWords.contains) { return JSONValue.quoted(word) }
-            for phrase in credentialPhrases where words.count >= phrase.count {
-                for start in 0...(words.count - phrase.count) where Array(words[start..<(start + phrase.count)]) == phrase {
-                    return JSONValue.quoted(phrase.joined(separator: " "))
-                }
-            }
-        }
-        return nil
-    }
-
-    /// Lower-case words: letters and digits, split at everything else and at camelCase humps.
-    static func words(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var previousLower = false
-        for scalar in text.unicodeScalars {
-            let isAlnum = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-            guard isAlnum else {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-                previousLower = false
-                continue
-            }
-            if scalar.properties.isUppercase, previousLower, !current.isEmpty {
-                words.append(current)
-                current = ""
-            }
-            current += scalar.properties.lowercaseMapping
-            previousLower = scalar.properties.isLowercase
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
     }
 
     // MARK: Helpers
