@@ -5,46 +5,50 @@
 /// fsync) carries many decisions, and when idle a decision waits for its own commit only: there
 /// is no timer and no delay. A batch holds at most ``maxBatch`` entries.
 ///
-/// Subscribers (the dashboard feed) get every record this writer commits, as soon as it is
-/// committed.
+/// The batches are committed by ``run()``, which the owner runs for the writer's lifetime (the
+/// server runs it as a service beside the HTTP server). Without it, ``record(_:)`` fails at once
+/// rather than waiting forever: a decision that cannot be recorded is not given out.
+///
+/// ```swift
+/// let writer = AuditWriter(store: store)
+/// async let committing: Void = writer.run()
+/// let record = try await writer.record(entry)
+/// ```
 public actor AuditWriter {
     public static let maxBatch = 2048
 
     public let store: any AuditStore
     private var pending: [(entry: AuditEntry, continuation: CheckedContinuation<AuditRecord, any Error>)] = []
-    private var flushing = false
-    private var subscribers: [Int: @Sendable ([AuditRecord]) -> Void] = [:]
-    private var nextSubscriber = 0
-    /// Batches committed, and entries in them: the group-commit ratio, for metrics.
+    private var running = false
+    private nonisolated let wake: AsyncStream<Void>.Continuation
+    private let wakes: AsyncStream<Void>
+    /// Batches committed, and entries in them: the group-commit ratio.
     public private(set) var batches = 0
     public private(set) var committed = 0
 
     public init(store: any AuditStore) {
         self.store = store
+        (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Stores `entry`; returns once it is committed. Throws when the store fails: the caller
-    /// must treat an unrecorded decision as a failure (fail closed), not carry on silently.
+    /// Stores `entry`; returns once it is committed. Throws when the store fails or the writer is
+    /// not running: the caller must treat an unrecorded decision as a failure (fail closed).
     @discardableResult
     public func record(_ entry: AuditEntry) async throws -> AuditRecord {
-        try await withCheckedThrowingContinuation { continuation in
+        guard running else { throw AuditError("the audit writer is not running") }
+        return try await withCheckedThrowingContinuation { continuation in
             pending.append((entry, continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
+            wake.yield()
         }
     }
 
-    /// Calls `handler` with every batch committed from now on; returns a token for ``unsubscribe(_:)``.
-    public func subscribe(_ handler: @escaping @Sendable ([AuditRecord]) -> Void) -> Int {
-        nextSubscriber += 1
-        subscribers[nextSubscriber] = handler
-        return nextSubscriber
-    }
-
-    public func unsubscribe(_ token: Int) {
-        subscribers[token] = nil
+    /// Commits batches until the task is cancelled; then commits what is queued and stops.
+    public func run() async {
+        running = true
+        for await _ in wakes { await flush() }
+        // Cancelled: nothing new is accepted; what was queued is still committed.
+        running = false
+        await flush()
     }
 
     private func flush() async {
@@ -56,11 +60,9 @@ public actor AuditWriter {
                 batches += 1
                 committed += records.count
                 for (waiter, record) in zip(batch, records) { waiter.continuation.resume(returning: record) }
-                for handler in subscribers.values { handler(records) }
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }
             }
         }
-        flushing = false
     }
 }

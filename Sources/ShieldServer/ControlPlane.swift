@@ -2,7 +2,7 @@ internal import Foundation
 internal import HTTPTypes
 public import Hummingbird
 public import Logging
-internal import ServiceLifecycle
+public import ServiceLifecycle
 public import ShieldAudit
 internal import ShieldCore
 internal import Synchronization
@@ -116,7 +116,7 @@ public struct ControlPlane: Sendable {
         let app = Application(
             router: router(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "mcp-shield"),
-            services: [FeedService(feed: feed)],
+            services: [WriterService(writer: writer), FeedService(feed: feed)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger ?? Logger(label: "mcp-shield")
         )
@@ -270,6 +270,7 @@ public struct ControlPlane: Sendable {
         if let resume { start = resume } else { start = try await store.lastSequence() }
         let backlog = try await store.records(after: start, limit: 1000)
         let store = store
+        let feed = feed
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
@@ -294,14 +295,20 @@ public struct ControlPlane: Sendable {
                         try await writer.write(page)
                     }
                 }
-                for await batch in stream {
-                    var out = ByteBuffer()
-                    if batch.isEmpty { out.writeString(": ping\n\n") }
-                    for record in batch where record.sequence > sent {
-                        Self.appendEvent(record, to: &out)
-                        sent = record.sequence
+                // The stream ends when the server shuts down: an open dashboard must not hold the
+                // shutdown up (the server waits for its connections before the feed stops).
+                try await withGracefulShutdownHandler {
+                    for await batch in stream {
+                        var out = ByteBuffer()
+                        if batch.isEmpty { out.writeString(": ping\n\n") }
+                        for record in batch where record.sequence > sent {
+                            Self.appendEvent(record, to: &out)
+                            sent = record.sequence
+                        }
+                        if out.readableBytes > 0 { try await writer.write(out) }
                     }
-                    if out.readableBytes > 0 { try await writer.write(out) }
+                } onGracefulShutdown: {
+                    feed.finishAll()
                 }
                 try await writer.finish(nil)
             })
@@ -310,6 +317,18 @@ public struct ControlPlane: Sendable {
     static func appendEvent(_ record: AuditRecord, to buffer: inout ByteBuffer) {
         // jsonText escapes every control character, so the data is one line.
         buffer.writeString("id: \(record.sequence)\nevent: decision\ndata: \(record.json.jsonText)\n\n")
+    }
+}
+
+/// Commits the audit writer's batches for the lifetime of the application; on shutdown, what
+/// is queued is committed before it stops.
+public struct WriterService: Service {
+    let writer: AuditWriter
+
+    public init(writer: AuditWriter) { self.writer = writer }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await writer.run() }
     }
 }
 

@@ -44,6 +44,11 @@ public final class EventFeed: Sendable {
 
     var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Ends every subscriber's stream (on shutdown, so open event streams let the server stop).
+    public func finishAll() {
+        for subscriber in state.withLock({ Array($0.subscribers.values) }) { subscriber.finish() }
+    }
+
     /// Follows the store until the task is cancelled.
     public func run() async {
         var last = (try? await store.lastSequence()) ?? 0

@@ -28,7 +28,9 @@ import Testing
         }
 
         func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-            let app = Application(router: plane.router(), configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
+            let app = Application(
+                router: plane.router(), configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                services: [WriterService(writer: plane.writer)])
             try await app.test(.live) { client in try await body(client) }
         }
     }
