@@ -318,7 +318,11 @@ public final class MessageGate: Sendable {
 
     private func serverRequest(method: String, id: JSONValue, params: JSONValue?, outcome: inout Outcome) -> ServerVerdict {
         let engine = engine()
-        guard let decision = engine.evaluateServerRequest(method: method, params: params) else { return .pass }
+        guard var decision = engine.evaluateServerRequest(method: method, params: params) else { return .pass }
+        if decision.verdict == .allow, let failure = auditFailure() {
+            decision = Decision(
+                verdict: .block, reason: "the audit store failed (\(failure)); nothing is allowed unrecorded", rule: "audit.unavailable")
+        }
         let call = ToolCall(name: method, arguments: params ?? .object([]))
         outcome.audit.append(
             AuditEntry(

@@ -69,6 +69,15 @@ struct Demo: ParsableCommand {
             toFile: home + "/.ssh/id_rsa", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: home) }
 
+        // The whole scripted run takes a second; a proxy or server that stops answering must not
+        // hang it.
+        signal(SIGALRM) { _ in
+            let message = "error: mcp-shield demo timed out waiting for the proxy\n"
+            message.withCString { _ = write(2, $0, strlen($0)) }
+            _exit(2)
+        }
+        alarm(60)
+        defer { alarm(0) }
         let out = Terminal.standardOutput
         var blocked = 0
         var total = 0

@@ -199,6 +199,10 @@ import Testing
         let outcome = Self.client(gate, #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_time","arguments":{}}}"#)
         #expect(outcome.audit.first?.rule == "audit.unavailable")
         #expect(!outcome.outputs.contains { if case .toServer = $0 { true } else { false } })
+        // Server requests too: nothing governed passes unrecorded.
+        let sampling = Self.server(gate, #"{"jsonrpc":"2.0","id":100,"method":"sampling/createMessage","params":{"messages":[]}}"#)
+        #expect(sampling.audit.first?.rule == "audit.unavailable")
+        #expect(!sampling.outputs.contains { if case .toClient = $0 { true } else { false } })
     }
 }
 
