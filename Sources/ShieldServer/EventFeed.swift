@@ -49,9 +49,10 @@ public final class EventFeed: Sendable {
         for subscriber in state.withLock({ Array($0.subscribers.values) }) { subscriber.finish() }
     }
 
-    /// Follows the store until the task is cancelled.
-    public func run() async {
-        var last = (try? await store.lastSequence()) ?? 0
+    /// Follows the store until the task is cancelled, from `startingAfter` (default: the end of
+    /// the log when it starts).
+    public func run(startingAfter: Int64? = nil) async {
+        var last: Int64 = if let startingAfter { startingAfter } else { (try? await store.lastSequence()) ?? 0 }
         var sinceHeartbeat = Duration.zero
         var idleTicks = 0
         while !Task.isCancelled {
