@@ -42,8 +42,6 @@ public final class EventFeed: Sendable {
         return stream
     }
 
-    var subscriberCount: Int { state.withLock { $0.subscribers.count } }
-
     /// Ends every subscriber's stream (on shutdown, so open event streams let the server stop).
     public func finishAll() {
         for subscriber in state.withLock({ Array($0.subscribers.values) }) { subscriber.finish() }
