@@ -36,7 +36,14 @@ extension Policy {
             "  elicitation: \(serverRequests.elicitation ? "allow" : "deny")",
             "  roots: \(serverRequests.roots ? "allow" : "deny")",
             "  elicitation_secrets: \(serverRequests.elicitationSecrets ? "allow" : "deny")",
+            "sandbox:",
+            "  max_processes: \(sandbox.maxProcesses)",
+            "  env_allow: \(list(sandbox.environmentAllow))",
+            "  roots: \(sandbox.rootsWritable ? "read-write" : "read-only")",
+            "  read_only_paths: \(list(sandbox.readOnlyPaths))",
+            "  host_user: \(sandbox.hostUser)",
         ]
+        if let image = sandbox.image { lines.append("  image: \(JSONValue.quoted(image))") }
         if toolRules.isEmpty {
             lines.append("tools: {}")
         } else {

@@ -152,6 +152,19 @@ extension Policy {
         public var maxMemoryMB = 512
         /// The original `execution_timeout_seconds`.
         public var executionTimeoutSeconds = 30
+        /// Processes (and threads) the server may have at once.
+        public var maxProcesses = 128
+        /// Host environment variables passed through when ``blockEnvAccess`` is on (names).
+        public var environmentAllow: [String] = []
+        /// Whether ``Filesystem/roots`` are bound writable into the sandbox (else read-only).
+        public var rootsWritable = false
+        /// Extra host paths bound read-only: a runtime outside `/usr` (`/opt/node`), a virtualenv.
+        public var readOnlyPaths: [String] = []
+        /// The host user and group a local sandbox runs as when mcp-shield runs as root: a root
+        /// user namespace would still be host root to every file bound in.
+        public var hostUser = 65534
+        /// The image a container backend runs the server from.
+        public var image: String?
 
         public init() {}
     }

@@ -98,6 +98,7 @@ private final class YAMLReader {
                 }
             case "tools": policy.toolRules = try toolRules(value, path)
             case "server_requests": policy.serverRequests = try serverRequests(value, path)
+            case "sandbox": try sandbox(value, path, into: &policy.sandbox)
             default:
                 throw unknownKey(key, value, path, known: Self.topLevelKeys)
             }
@@ -113,7 +114,7 @@ private final class YAMLReader {
     static let topLevelKeys = [
         "description", "allowed_tools", "blocked_tool_patterns", "blocked_arg_patterns",
         "block_network", "block_env_access", "max_memory_mb", "execution_timeout_seconds",
-        "egress", "filesystem", "secrets", "commands", "tools", "server_requests",
+        "egress", "filesystem", "secrets", "commands", "tools", "server_requests", "sandbox",
     ]
 
     // MARK: Sections
@@ -157,6 +158,40 @@ private final class YAMLReader {
             }
         }
         return requests
+    }
+
+    /// The `sandbox` section; the original top-level keys (`block_network`, …) stay where they were.
+    func sandbox(_ node: Node, _ path: String, into settings: inout Policy.SandboxSettings) throws(PolicyError) {
+        let known = ["max_processes", "env_allow", "roots", "read_only_paths", "host_user", "image"]
+        try forEachMember(of: node, key: path) { (key, value, path) throws(PolicyError) in
+            switch key {
+            case "max_processes": settings.maxProcesses = try int(value, path, in: 1...65_536)
+            case "env_allow":
+                settings.environmentAllow = try strings(value, path)
+                for name in settings.environmentAllow where !Self.isEnvironmentName(name) {
+                    throw error(value, path, "\"\(name)\" is not an environment variable name")
+                }
+            case "roots":
+                switch try string(value, path) {
+                case "read-only": settings.rootsWritable = false
+                case "read-write": settings.rootsWritable = true
+                case let other: throw error(value, path, "expected read-only or read-write, found \"\(other)\"")
+                }
+            case "read_only_paths":
+                settings.readOnlyPaths = try strings(value, path)
+                for entry in settings.readOnlyPaths where !entry.hasPrefix("/") {
+                    throw error(value, path, "\"\(entry)\" is not an absolute path")
+                }
+            case "host_user": settings.hostUser = try int(value, path, in: 1...4_294_967_294)
+            case "image": settings.image = try string(value, path)
+            default: throw unknownKey(key, value, path, known: known)
+            }
+        }
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first == UInt8(ascii: "_") || first.isASCIILetter else { return false }
+        return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || $0.isASCIILetter || ($0 &- 48) < 10 }
     }
 
     func filesystem(_ node: Node, _ path: String) throws(PolicyError) -> Policy.Filesystem {
