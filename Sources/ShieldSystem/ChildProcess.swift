@@ -1,3 +1,5 @@
+internal import CShieldSystem
+
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Darwin)
@@ -71,6 +73,88 @@ public final class ChildProcess: Sendable {
         pid = child
         stdin = toChild[1]
         stdout = fromChild[0]
+    }
+
+    /// What a sandbox launch needs done to the child before it runs, beyond what posix_spawn can do.
+    public struct Confinement: Sendable {
+        /// `cgroup.procs` files the child joins before exec, so limits hold from its first instruction.
+        public var cgroupProcs: [String] = []
+        /// Descriptors the child gets at fixed numbers: (ours, its).
+        public var descriptors: [(source: Int32, target: Int32)] = []
+        /// The user and group the child runs as (supplementary groups dropped).
+        public var credentials: (uid: UInt32, gid: UInt32)?
+
+        public init(cgroupProcs: [String] = [], descriptors: [(source: Int32, target: Int32)] = [], credentials: (uid: UInt32, gid: UInt32)? = nil) {
+            self.cgroupProcs = cgroupProcs
+            self.descriptors = descriptors
+            self.credentials = credentials
+        }
+    }
+
+    /// Starts `arguments[0]` (an absolute path, or looked up in `environment`'s or our `PATH`)
+    /// with `confinement` applied between fork and exec; the child also gets no_new_privs.
+    public init(arguments: [String], environment: [String: String], confinement: Confinement) throws(SpawnError) {
+        guard let program = arguments.first, !program.isEmpty else { throw SpawnError(description: "no command given") }
+        guard let path = Self.resolve(program, searchPath: environment["PATH"] ?? Self.searchPath) else {
+            throw SpawnError(description: "cannot start \(program): not found")
+        }
+        var toChild: [Int32] = [0, 0]
+        var fromChild: [Int32] = [0, 0]
+        guard shield_pipe_cloexec(&toChild) == 0, shield_pipe_cloexec(&fromChild) == 0 else {
+            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let environmentStrings = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environmentStrings.forEach { free($0) } }
+        let cgroups = confinement.cgroupProcs.map { strdup($0) }
+        defer { cgroups.forEach { free($0) } }
+        let map = confinement.descriptors.flatMap { [$0.source, $0.target] }
+        let result = argv.withUnsafeBufferPointer { argvBuffer in
+            environmentStrings.withUnsafeBufferPointer { envBuffer in
+                cgroups.map { UnsafePointer($0) }.withUnsafeBufferPointer { cgroupBuffer in
+                    map.withUnsafeBufferPointer { mapBuffer in
+                        var options = shield_spawn_options()
+                        options.cgroup_procs = cgroupBuffer.baseAddress
+                        options.cgroup_count = Int32(cgroupBuffer.count)
+                        options.descriptor_map = mapBuffer.baseAddress
+                        options.descriptor_pairs = Int32(confinement.descriptors.count)
+                        if let credentials = confinement.credentials {
+                            options.change_credentials = 1
+                            options.uid = credentials.uid
+                            options.gid = credentials.gid
+                        }
+                        return shield_spawn(path, argvBuffer.baseAddress!, envBuffer.baseAddress!, toChild[0], fromChild[1], &options)
+                    }
+                }
+            }
+        }
+        Glibc.close(toChild[0])
+        Glibc.close(fromChild[1])
+        guard result > 0 else {
+            Glibc.close(toChild[1])
+            Glibc.close(fromChild[0])
+            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(-result)))")
+        }
+        pid = result
+        stdin = toChild[1]
+        stdout = fromChild[0]
+    }
+
+    /// Our `PATH`, else the usual directories.
+    public static var searchPath: String {
+        getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+    }
+
+    /// The executable `program` names: itself when it holds a `/`, else the first match in `searchPath`.
+    public static func resolve(_ program: String, searchPath: String) -> String? {
+        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+        for directory in searchPath.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(program)"
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
     }
 
     /// Sends `signal` to the child's process group: the server and whatever it started (`npx`,
