@@ -51,6 +51,9 @@ public final class MessageGate: Sendable {
     let auditFailure: @Sendable () -> String?
     /// Ids (as JSON text) of client `tools/list` requests awaiting their response.
     private let pendingToolLists = Mutex<Set<String>>([])
+    /// Every client request forwarded and not yet answered, by id (as JSON text): answered with
+    /// an error if the server dies first.
+    private let pendingRequests = Mutex<[String: JSONValue]>([:])
 
     public init(
         serverName: String, session: String, maxMessageBytes: Int = defaultMaxMessageBytes, engine: @escaping @Sendable () -> DecisionEngine,
@@ -90,7 +93,9 @@ public final class MessageGate: Sendable {
             var replies: [JSONValue] = []
             for element in elements {
                 switch clientMessage(element, audit: &outcome.audit) {
-                case .forward: forwarded.append(element)
+                case .forward:
+                    forwarded.append(element)
+                    awaitAnswer(to: element)
                 case .reply(let reply): replies.append(reply)
                 case .drop: break
                 }
@@ -103,10 +108,31 @@ public final class MessageGate: Sendable {
             if !replies.isEmpty { outcome.outputs.append(.toClient(Array(JSONValue.array(replies).jsonText.utf8))) }
         default:
             switch clientMessage(message, audit: &outcome.audit) {
-            case .forward: outcome.outputs.append(.toServer(Self.forwardable(line, message)))
+            case .forward:
+                outcome.outputs.append(.toServer(Self.forwardable(line, message)))
+                awaitAnswer(to: message)
             case .reply(let reply): outcome.outputs.append(.toClient(Array(reply.jsonText.utf8)))
             case .drop: break
             }
+        }
+        return outcome
+    }
+
+    private func awaitAnswer(to message: JSONValue) {
+        guard message["method"] != nil, let id = message["id"] else { return }
+        pendingRequests.withLock { $0[id.jsonText] = id }
+    }
+
+    /// The server has exited: every request it had not answered gets an error, so no client
+    /// waits forever for a server that is gone (killed for exceeding its memory, say).
+    public func serverExited(_ how: String) -> Outcome {
+        var outcome = Outcome()
+        let unanswered = pendingRequests.withLock { pending in
+            defer { pending.removeAll() }
+            return pending.values.sorted { $0.jsonText < $1.jsonText }
+        }
+        for id in unanswered {
+            outcome.outputs.append(.toClient(Self.errorResponse(id: id, code: -32603, message: "the MCP server exited before answering (\(how))")))
         }
         return outcome
     }
@@ -293,6 +319,7 @@ public final class MessageGate: Sendable {
             return serverRequest(method: method, id: id, params: message["params"], outcome: &outcome)
         }
         // A response: is it the answer to a tools/list?
+        if let id = message["id"] { _ = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) } }
         guard let id = message["id"], pendingToolLists.withLock({ $0.remove(id.jsonText) != nil }) else { return .pass }
         guard case .object(var result)? = message["result"], let toolsIndex = result.firstIndex(where: { $0.key == "tools" }),
             case .array(let tools) = result[toolsIndex].value

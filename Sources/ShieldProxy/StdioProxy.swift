@@ -1,5 +1,5 @@
 public import ShieldAudit
-internal import ShieldSystem
+public import ShieldSystem
 internal import Synchronization
 
 #if canImport(Glibc)
@@ -22,12 +22,22 @@ internal import Synchronization
 public struct StdioProxy: Sendable {
     public static let exitGrace = Duration.seconds(2)
 
-    let command: [String]
+    let start: @Sendable () throws -> ChildProcess
+    let afterExit: @Sendable () -> Void
     let gate: MessageGate
     let audit: AuditQueue?
 
     public init(command: [String], gate: MessageGate, audit: AuditQueue?) {
-        self.command = command
+        self.init(start: { try ChildProcess(arguments: command) }, afterExit: {}, gate: gate, audit: audit)
+    }
+
+    /// A proxy for a server that `start` launches (in a sandbox, say); `afterExit` runs once the
+    /// server has exited and been reaped.
+    public init(
+        start: @escaping @Sendable () throws -> ChildProcess, afterExit: @escaping @Sendable () -> Void, gate: MessageGate, audit: AuditQueue?
+    ) {
+        self.start = start
+        self.afterExit = afterExit
         self.gate = gate
         self.audit = audit
     }
@@ -37,7 +47,7 @@ public struct StdioProxy: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let child: ChildProcess
         do {
-            child = try ChildProcess(arguments: command)
+            child = try start()
         } catch {
             throw ProxyError("\(error)")
         }
@@ -96,6 +106,7 @@ public struct StdioProxy: Sendable {
 
         let status = await Thread.run { child.wait() }
         exited.set()
+        afterExit()
         // What the server wrote before exiting still reaches the client. Something it started may
         // still hold its output open: after a grace period the group is terminated, then killed,
         // and the proxy does not wait for output any longer than that.
@@ -105,6 +116,7 @@ public struct StdioProxy: Sendable {
             finished = Self.waitFor(serverDone, upTo: Self.exitGrace)
         }
         if finished { serverThread.join() }
+        Self.apply(gate.serverExited(Self.describe(status)), toClient: toClient, toServer: toServer, audit: audit)
         toServer.close()
         await audit?.drain()
         if let failure = audit?.failure { Self.log("mcp-shield: audit records may be missing: \(failure)") }
@@ -121,6 +133,14 @@ public struct StdioProxy: Sendable {
             case .log(let message): log(message)
             }
         }
+    }
+
+    /// A shell-style exit status in words.
+    static func describe(_ status: Int32) -> String {
+        guard status > 128 else { return "exit status \(status)" }
+        let signal = status - 128
+        let name = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGSYS: "SIGSYS"][signal] ?? "signal \(signal)"
+        return "killed by \(name)"
     }
 
     static func log(_ message: String) {
