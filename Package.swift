@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "mcp-shield", targets: ["mcp-shield"]),
         .executable(name: "mcp-shield-demo-server", targets: ["DemoServer"]),
+        .executable(name: "mcp-shield-sandbox-init", targets: ["SandboxInit"]),
         .library(name: "ShieldCore", targets: ["ShieldCore"]),
     ],
     dependencies: [
@@ -43,7 +44,7 @@ let package = Package(
         // Host I/O the decision core leaves out: real-path resolution, the machine's context.
         .target(
             name: "ShieldSystem",
-            dependencies: ["ShieldCore"],
+            dependencies: ["ShieldCore", "CShieldSystem"],
             swiftSettings: strictSettings
         ),
         // The audit store: every decision, durably, in a tamper-evident hash chain. SQLite (GRDB)
@@ -87,6 +88,23 @@ let package = Package(
             dependencies: ["ShieldCore", "ShieldAudit", "ShieldSystem"],
             swiftSettings: strictSettings
         ),
+        // Sandboxes a server runs in: bubblewrap (namespaces, seccomp, cgroups, Landlock),
+        // Podman/Docker containers, gVisor.
+        .target(
+            name: "ShieldSandbox",
+            dependencies: ["ShieldCore", "ShieldSystem", "CShieldSystem"],
+            swiftSettings: strictSettings
+        ),
+        // What Swift cannot do safely: code between fork and exec, and libseccomp's C API.
+        .target(
+            name: "CShieldSystem",
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
+        // Runs inside a bubblewrap sandbox: applies Landlock, then execs the server.
+        .executableTarget(
+            name: "SandboxInit",
+            path: "Sources/SandboxInit"
+        ),
         .executableTarget(
             name: "mcp-shield",
             dependencies: [
@@ -95,6 +113,7 @@ let package = Package(
                 "ShieldServer",
                 "ShieldSystem",
                 "ShieldProxy",
+                "ShieldSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -3,6 +3,7 @@ import Foundation
 import ShieldAudit
 import ShieldCore
 import ShieldProxy
+import ShieldSandbox
 import ShieldSystem
 
 /// `mcp-shield proxy [options] -- COMMAND [ARGS...]`: enforce policy on a stdio MCP server.
@@ -33,6 +34,19 @@ struct Proxy: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Largest message accepted in either direction, in bytes.", valueName: "bytes"))
     var maxMessageBytes = MessageGate.defaultMaxMessageBytes
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run the server in a sandbox: \(SandboxKind.allCases.map(\.rawValue).joined(separator: ", ")). The policy's sandbox settings configure it.",
+            valueName: "kind"))
+    var sandbox: SandboxChoice?
+
+    @Option(name: .long, help: ArgumentHelp("The container image the server runs from (podman, docker, gvisor).", valueName: "image"))
+    var image: String?
+
+    @Option(name: .customLong("bind-ro"), help: ArgumentHelp("A host path bound read-only into a bwrap sandbox (repeatable).", valueName: "path"))
+    var bindReadOnly: [String] = []
+
     @Argument(parsing: .postTerminator, help: "The server's command line, after --.")
     var command: [String] = []
 
@@ -41,6 +55,8 @@ struct Proxy: AsyncParsableCommand {
         if policyOptions.server != nil, serverName != nil { throw ValidationError("--server and --server-name are the same option; give one") }
         if db != nil, noAudit { throw ValidationError("--db and --no-audit cannot be used together") }
         guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
+        if sandbox == nil, image != nil || !bindReadOnly.isEmpty { throw ValidationError("--image and --bind-ro need --sandbox") }
+        for path in bindReadOnly where !path.hasPrefix("/") { throw ValidationError("--bind-ro takes an absolute path, not \(path)") }
     }
 
     func run() async throws {
@@ -83,12 +99,46 @@ struct Proxy: AsyncParsableCommand {
         let gate = MessageGate(
             serverName: name, session: session, maxMessageBytes: maxMessageBytes, engine: { policies.engine() },
             auditFailure: { auditQueue?.failure })
+        let proxy: StdioProxy
+        if let sandbox {
+            let plan = try sandboxPlan(sandbox.kind, policy: policies.engine().policy, environment: environment, session: session)
+            for note in plan.notes { Terminal.standardError.write("mcp-shield: \(note)\n") }
+            proxy = StdioProxy(start: { try Sandbox.start(plan) }, afterExit: plan.cleanup, gate: gate, audit: queue)
+        } else {
+            proxy = StdioProxy(command: command, gate: gate, audit: queue)
+        }
         let status: Int32
         do {
-            status = try await StdioProxy(command: command, gate: gate, audit: queue).run()
+            status = try await proxy.run()
         } catch {
             throw CLIError("\(error)")
         }
         throw ExitCode(status)
     }
+
+    /// The launch plan for `command` in `kind`, configured by the policy in force at start.
+    func sandboxPlan(_ kind: SandboxKind, policy: Policy, environment: [String: String], session: String) throws -> LaunchPlan {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        let roots = policy.filesystem.roots.map { root -> String in
+            let expanded = root == "~" || root.hasPrefix("~/") ? home + root.dropFirst() : root
+            let absolute = expanded.hasPrefix("/") ? expanded : workingDirectory + "/" + expanded
+            return (absolute as NSString).standardizingPath
+        }
+        let request = SandboxRequest(
+            command: command, settings: policy.sandbox, roots: roots, readOnlyPaths: bindReadOnly, image: image,
+            hostEnvironment: environment, name: session)
+        do {
+            return try Sandbox.plan(kind, request)
+        } catch {
+            throw CLIError("cannot start the \(kind) sandbox: \(error)")
+        }
+    }
+}
+
+/// `--sandbox`'s values: the library's kinds, as an argument the parser reads.
+enum SandboxChoice: String, CaseIterable, ExpressibleByArgument {
+    case bwrap, podman, docker, gvisor
+
+    var kind: SandboxKind { SandboxKind(rawValue: rawValue)! }
 }
