@@ -22,8 +22,14 @@ ensure_toolchain() {
   fi
   command -v swift >/dev/null 2>&1 || { echo "error: Swift 6.1 or later is required (https://swift.org/install)" >&2; exit 2; }
   # Yams builds its bundled libyaml and swift-crypto its BoringSSL: a C compiler and libc
-  # headers. GRDB links the system SQLite.
-  ensure_packages build-essential libsqlite3-dev
+  # headers. GRDB links the system SQLite; the bubblewrap sandbox compiles its seccomp filter
+  # with libseccomp.
+  ensure_packages build-essential libsqlite3-dev libseccomp-dev
+}
+
+# What the sandbox backends run on: bubblewrap, Podman with runc, gVisor (runsc).
+ensure_sandboxes() {
+  ensure_packages bubblewrap podman runc runsc
 }
 
 # A Python virtual environment at .venv with the given PyPI packages (pinned versions).
