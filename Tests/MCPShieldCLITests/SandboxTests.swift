@@ -31,7 +31,34 @@ import Testing
         return process.terminationStatus == 0 ? .success(()) : .failure(SandboxTestError("\(script) failed"))
     }()
 
-    static var demoServer: URL { CLI.binary.deletingLastPathComponent().appendingPathComponent("mcp-shield-demo-server") }
+    static var demoServer: URL { binaries.appendingPathComponent("mcp-shield-demo-server") }
+    static var shield: URL { binaries.appendingPathComponent("mcp-shield") }
+
+    /// The directory of the built binaries, as the sandbox user can reach it: bwrap runs as host
+    /// uid 65534 and binds by path, so a build directory under a private home (`/root`, 0700) is
+    /// copied to a world-readable scratch directory first.
+    static let binaries: URL = {
+        let built = CLI.binary.deletingLastPathComponent()
+        guard !reachableByOthers(built.path) else { return built }
+        let copy = URL(fileURLWithPath: NSTemporaryDirectory() + "mcp-shield-sandbox-bin-\(getpid())")
+        try? FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        chmod(copy.path, 0o755)
+        for name in ["mcp-shield", "mcp-shield-sandbox-init", "mcp-shield-demo-server"] {
+            try? FileManager.default.copyItem(at: built.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+        }
+        return copy
+    }()
+
+    /// Whether every directory above `path` lets others through.
+    static func reachableByOthers(_ path: String) -> Bool {
+        var directory = (path as NSString).standardizingPath
+        while directory != "/" {
+            var info = stat()
+            guard stat(directory, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        return true
+    }
 
     /// The Swift runtime the debug demo server links (as `ldd` finds it), bound read-only into a
     /// bwrap sandbox.
@@ -68,7 +95,7 @@ import Testing
             command = ["/usr/local/bin/mcp-shield-demo-server", "hostile"]
         }
         let session = try ProxySession(
-            arguments: arguments + ["--"] + command,
+            binary: Self.shield, arguments: arguments + ["--"] + command,
             environment: ["HOME": scratch.home, "MCP_SHIELD_TEST_SECRET": "ghp_0123456789abcdefghijklmnopqrstuvwxyz"],
             directory: scratch.workspace)
         defer { session.terminate() }
@@ -215,8 +242,8 @@ final class ProxySession: @unchecked Sendable {
     private var lines: [String] = []
     private var nextID = 1
 
-    init(arguments: [String], environment: [String: String], directory: String) throws {
-        process.executableURL = CLI.binary
+    init(binary: URL, arguments: [String], environment: [String: String], directory: String) throws {
+        process.executableURL = binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
