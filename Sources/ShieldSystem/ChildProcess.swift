@@ -26,13 +26,8 @@ public final class ChildProcess: Sendable {
     /// Starts `arguments[0]` (looked up in `PATH`) with `arguments`, in `environment` (`nil`: ours).
     public init(arguments: [String], environment: [String: String]? = nil) throws(SpawnError) {
         guard let program = arguments.first, !program.isEmpty else { throw SpawnError(description: "no command given") }
-        var toChild: [Int32] = [0, 0]
-        var fromChild: [Int32] = [0, 0]
-        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else {
-            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
-        }
-        // Our ends must not leak into the child (or into later children).
-        for descriptor in toChild + fromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        let pipes = try Pipes()
+        let toChild = pipes.toChild, fromChild = pipes.fromChild
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,16 +58,7 @@ public final class ChildProcess: Sendable {
             }
             return posix_spawnp(&child, program, &actions, &attributes, argvBuffer.baseAddress!, environ)
         }
-        Glibc.close(toChild[0])
-        Glibc.close(fromChild[1])
-        guard status == 0 else {
-            Glibc.close(toChild[1])
-            Glibc.close(fromChild[0])
-            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(status)))")
-        }
-        pid = child
-        stdin = toChild[1]
-        stdout = fromChild[0]
+        (pid, stdin, stdout) = try pipes.started(program, pid: child, error: status)
     }
 
     /// What a sandbox launch needs done to the child before it runs, beyond what posix_spawn can do.
@@ -98,11 +84,8 @@ public final class ChildProcess: Sendable {
         guard let path = Self.resolve(program, searchPath: environment["PATH"] ?? Self.searchPath) else {
             throw SpawnError(description: "cannot start \(program): not found")
         }
-        var toChild: [Int32] = [0, 0]
-        var fromChild: [Int32] = [0, 0]
-        guard shield_pipe_cloexec(&toChild) == 0, shield_pipe_cloexec(&fromChild) == 0 else {
-            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
-        }
+        let pipes = try Pipes()
+        let toChild = pipes.toChild, fromChild = pipes.fromChild
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let environmentStrings = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -129,16 +112,38 @@ public final class ChildProcess: Sendable {
                 }
             }
         }
-        Glibc.close(toChild[0])
-        Glibc.close(fromChild[1])
-        guard result > 0 else {
-            Glibc.close(toChild[1])
-            Glibc.close(fromChild[0])
-            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(-result)))")
+        (pid, stdin, stdout) = try pipes.started(program, pid: result, error: result > 0 ? 0 : -result)
+    }
+
+    /// The child's standard input and output pipes, close-on-exec from the start so a child
+    /// another thread starts meanwhile cannot inherit them.
+    private struct Pipes {
+        var toChild: [Int32] = [0, 0]
+        var fromChild: [Int32] = [0, 0]
+
+        init() throws(SpawnError) {
+            guard shield_pipe_cloexec(&toChild) == 0 else {
+                throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
+            }
+            guard shield_pipe_cloexec(&fromChild) == 0 else {
+                let error = errno
+                toChild.forEach { _ = Glibc.close($0) }
+                throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(error)))")
+            }
         }
-        pid = result
-        stdin = toChild[1]
-        stdout = fromChild[0]
+
+        /// After the spawn: the child's ends are closed here; ours are returned, or closed too
+        /// when the spawn failed with `error`.
+        func started(_ program: String, pid: Int32, error: Int32) throws(SpawnError) -> (pid: Int32, stdin: Int32, stdout: Int32) {
+            Glibc.close(toChild[0])
+            Glibc.close(fromChild[1])
+            guard error == 0 else {
+                Glibc.close(toChild[1])
+                Glibc.close(fromChild[0])
+                throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(error)))")
+            }
+            return (pid, toChild[1], fromChild[0])
+        }
     }
 
     /// Our `PATH`, else the usual directories.
