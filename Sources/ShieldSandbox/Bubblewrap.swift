@@ -87,14 +87,21 @@ enum Bubblewrap {
         arguments += ["--chdir", request.roots.first ?? "/tmp"]
 
         var notes: [String] = []
-        let seccomp = try SeccompFilter.compile()
+        let (seccomp, unknownSyscalls) = try SeccompFilter.compile()
+        if unknownSyscalls > 0 {
+            notes.append("libseccomp does not know \(unknownSyscalls) of the denied system calls; they are not filtered (update libseccomp)")
+        }
         // bwrap reads the filter from a fixed descriptor number in the child.
         let seccompTarget: Int32 = 3
         arguments += ["--seccomp", "\(seccompTarget)"]
 
         var cgroups: CgroupLimits?
         switch CgroupLimits.create(name: request.name, memoryBytes: settings.maxMemoryMB << 20, processes: settings.maxProcesses) {
-        case .success(let limits): cgroups = limits
+        case .success(let limits):
+            cgroups = limits
+            if limits.swapUnbounded, Host.swapEnabled {
+                notes.append("this kernel does not account swap in cgroups: the server may use swap beyond max_memory_mb")
+            }
         case .failure(let reason):
             close(seccomp)
             throw SandboxError("cannot enforce max_memory_mb and max_processes: \(reason)")

@@ -12,6 +12,8 @@ struct CgroupLimits {
     let procs: [String]
     /// The group directories, removed after the sandbox exits.
     let directories: [String]
+    /// The kernel does not account swap here: with swap on, memory past the limit can go there.
+    var swapUnbounded = false
 
     static let root = "/sys/fs/cgroup"
 
@@ -25,6 +27,7 @@ struct CgroupLimits {
         settings = settings.filter { Host.isDirectory("\(root)/\($0.controller)") }
         guard settings.count == 2 else { return .failure(SandboxError("the memory and pids cgroup controllers are not mounted under \(root)")) }
         var created: [String] = []
+        var swapUnbounded = false
         for (controller, files) in settings {
             let directory = "\(root)/\(controller)/mcp-shield/\(name)"
             if let failure = makeDirectory(directory) {
@@ -34,14 +37,17 @@ struct CgroupLimits {
             created.append(directory)
             for (file, value) in files {
                 // memsw exists only with swap accounting; the memory limit alone holds without swap.
-                if file == "memory.memsw.limit_in_bytes", !Host.exists("\(directory)/\(file)") { continue }
+                if file == "memory.memsw.limit_in_bytes", !Host.exists("\(directory)/\(file)") {
+                    swapUnbounded = true
+                    continue
+                }
                 if let failure = write(value, to: "\(directory)/\(file)") {
                     remove(created)
                     return .failure(failure)
                 }
             }
         }
-        return .success(CgroupLimits(procs: created.map { "\($0)/cgroup.procs" }, directories: created))
+        return .success(CgroupLimits(procs: created.map { "\($0)/cgroup.procs" }, directories: created, swapUnbounded: swapUnbounded))
     }
 
     private static func createUnified(name: String, memoryBytes: Int, processes: Int) -> Result<CgroupLimits, SandboxError> {
@@ -52,14 +58,18 @@ struct CgroupLimits {
         if let failure = write("+memory +pids", to: "\(parent)/cgroup.subtree_control") { return .failure(failure) }
         let directory = "\(parent)/\(name)"
         if let failure = makeDirectory(directory) { return .failure(failure) }
+        var swapUnbounded = false
         for (file, value) in [("memory.max", "\(memoryBytes)"), ("memory.swap.max", "0"), ("pids.max", "\(processes)")] {
-            if file == "memory.swap.max", !Host.exists("\(directory)/\(file)") { continue }
+            if file == "memory.swap.max", !Host.exists("\(directory)/\(file)") {
+                swapUnbounded = true
+                continue
+            }
             if let failure = write(value, to: "\(directory)/\(file)") {
                 remove([directory])
                 return .failure(failure)
             }
         }
-        return .success(CgroupLimits(procs: ["\(directory)/cgroup.procs"], directories: [directory]))
+        return .success(CgroupLimits(procs: ["\(directory)/cgroup.procs"], directories: [directory], swapUnbounded: swapUnbounded))
     }
 
     /// Kills whatever is left in the groups and removes them.
@@ -81,11 +91,11 @@ struct CgroupLimits {
         defer { fclose(file) }
         var pids: [Int32] = []
         var pid: Int32 = 0
-        while fscanf_pid(file, &pid) { pids.append(pid) }
+        while nextPID(file, &pid) { pids.append(pid) }
         return pids
     }
 
-    private static func fscanf_pid(_ file: UnsafeMutablePointer<FILE>, _ pid: inout Int32) -> Bool {
+    private static func nextPID(_ file: UnsafeMutablePointer<FILE>, _ pid: inout Int32) -> Bool {
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }

@@ -111,6 +111,18 @@ enum Host {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Whether any swap device is on (`/proc/swaps` lists more than its header).
+    static var swapEnabled: Bool {
+        guard let file = fopen("/proc/swaps", "r") else { return false }
+        defer { fclose(file) }
+        var lines = 0
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0 { lines += 1 }
+        return lines > 1
+    }
+
     static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK

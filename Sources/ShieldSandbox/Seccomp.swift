@@ -30,8 +30,9 @@ enum SeccompFilter {
     /// TIOCSTI (push input into a terminal) and TIOCLINUX (the console's selection buffer).
     static let deniedIoctls: [UInt] = [0x5412, 0x541C]
 
-    /// A descriptor positioned at the start of the compiled filter.
-    static func compile() throws(SandboxError) -> Int32 {
+    /// A descriptor positioned at the start of the compiled filter, and how many denied names
+    /// this libseccomp is too old to know (those calls are not filtered).
+    static func compile() throws(SandboxError) -> (descriptor: Int32, unknownNames: Int) {
         let descriptor = shield_memfd_cloexec("mcp-shield-seccomp")
         guard descriptor >= 0 else { throw SandboxError("cannot create the seccomp filter: \(String(cString: strerror(errno)))") }
         let names = deniedSyscalls.map { strdup($0) }
@@ -47,6 +48,6 @@ enum SeccompFilter {
             close(descriptor)
             throw SandboxError("cannot compile the seccomp filter (libseccomp: \(String(cString: strerror(-result))))")
         }
-        return descriptor
+        return (descriptor, Int(unknown))
     }
 }
