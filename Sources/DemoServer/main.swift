@@ -141,6 +141,9 @@ enum Hostile {
             name: "probe_memory", description: "Allocates and touches memory in 1 MiB chunks: `alloc-ok N` or `alloc-failed-at N`.",
             inputSchema: schema(["megabytes": "MiB to allocate"], integers: ["megabytes"], required: ["megabytes"])),
         Tool(
+            name: "probe_sleep", description: "Sleeps for `seconds` (at most 600), then answers `slept N`: a call that outlives a timeout.",
+            inputSchema: schema(["seconds": "Seconds to sleep"], integers: ["seconds"], required: ["seconds"])),
+        Tool(
             name: "probe_identity", description: "User, group, process, hostname, capabilities and seccomp state.",
             inputSchema: schema([:], required: [])),
     ]
@@ -165,6 +168,10 @@ enum Hostile {
             return Demo.text(probeFork(min(max(integer("count"), 0), 5000)))
         case "probe_memory":
             return Demo.text(probeMemory(max(integer("megabytes"), 0)))
+        case "probe_sleep":
+            let seconds = min(max(integer("seconds"), 0), 600)
+            sleep(UInt32(seconds))
+            return Demo.text("slept \(seconds)")
         case "probe_identity":
             return Demo.text(probeIdentity())
         default:

@@ -52,13 +52,25 @@ public final class MessageGate: Sendable {
     /// Ids (as JSON text) of client `tools/list` requests awaiting their response.
     private let pendingToolLists = Mutex<Set<String>>([])
     /// Every client request forwarded and not yet answered, by id (as JSON text): answered with
-    /// an error if the server dies first.
-    private let pendingRequests = Mutex<[String: JSONValue]>([:])
+    /// an error if the server dies first, or when a `tools/call` outlives ``callTimeout``.
+    private let pendingRequests = Mutex<[String: Pending]>([:])
+    /// Ids of calls answered with a timeout error: the server's late answer is withheld.
+    private let timedOut = Mutex<Set<String>>([])
+    /// How long a `tools/call` may run (the policy's `execution_timeout_seconds`, applied under
+    /// a sandbox); `nil`: no limit.
+    public let callTimeout: Duration?
+
+    struct Pending {
+        var id: JSONValue
+        var tool: String?
+        var deadline: ContinuousClock.Instant?
+    }
 
     public init(
         serverName: String, session: String, maxMessageBytes: Int = defaultMaxMessageBytes, engine: @escaping @Sendable () -> DecisionEngine,
-        auditFailure: @escaping @Sendable () -> String? = { nil }
+        auditFailure: @escaping @Sendable () -> String? = { nil }, callTimeout: Duration? = nil
     ) {
+        self.callTimeout = callTimeout
         self.serverName = serverName
         self.session = session
         self.maxMessageBytes = maxMessageBytes
@@ -119,8 +131,38 @@ public final class MessageGate: Sendable {
     }
 
     private func awaitAnswer(to message: JSONValue) {
-        guard message["method"] != nil, let id = message["id"] else { return }
-        pendingRequests.withLock { $0[id.jsonText] = id }
+        guard case .string(let method)? = message["method"], let id = message["id"] else { return }
+        var pending = Pending(id: id)
+        if method == "tools/call", let callTimeout {
+            if case .string(let tool)? = message["params"]?["name"] { pending.tool = tool }
+            pending.deadline = .now + callTimeout
+        }
+        pendingRequests.withLock { $0[id.jsonText] = pending }
+    }
+
+    /// Calls past their deadline: the client gets a timeout error, the server a
+    /// `notifications/cancelled`, and the call's late answer will be withheld.
+    public func expireCalls(now: ContinuousClock.Instant = .now) -> Outcome {
+        var outcome = Outcome()
+        guard let callTimeout else { return outcome }
+        let expired = pendingRequests.withLock { pending in
+            let keys = pending.filter { $0.value.deadline.map { $0 <= now } ?? false }.map(\.key)
+            return keys.compactMap { pending.removeValue(forKey: $0) }
+        }
+        guard !expired.isEmpty else { return outcome }
+        timedOut.withLock { set in for call in expired { set.insert(call.id.jsonText) } }
+        let seconds = callTimeout.components.seconds
+        for call in expired.sorted(by: { $0.id.jsonText < $1.id.jsonText }) {
+            let reason = "tools/call exceeded execution_timeout_seconds (\(seconds) s); the server was told to cancel it"
+            outcome.outputs.append(.toClient(Self.errorResponse(id: call.id, code: -32001, message: "mcp-shield: \(reason)")))
+            let cancel = JSONValue.object([
+                ("jsonrpc", .string("2.0")), ("method", .string("notifications/cancelled")),
+                ("params", .object([("requestId", call.id), ("reason", .string(reason))])),
+            ])
+            outcome.outputs.append(.toServer(Array(cancel.jsonText.utf8)))
+            outcome.audit.append(rejected(tool: call.tool ?? "(unknown tool)", rule: "sandbox.timeout", reason: reason))
+        }
+        return outcome
     }
 
     /// The server has exited: every request it had not answered gets an error, so no client
@@ -129,7 +171,7 @@ public final class MessageGate: Sendable {
         var outcome = Outcome()
         let unanswered = pendingRequests.withLock { pending in
             defer { pending.removeAll() }
-            return pending.values.sorted { $0.jsonText < $1.jsonText }
+            return pending.values.map(\.id).sorted { $0.jsonText < $1.jsonText }
         }
         for id in unanswered {
             outcome.outputs.append(.toClient(Self.errorResponse(id: id, code: -32603, message: "the MCP server exited before answering (\(how))")))
@@ -319,7 +361,14 @@ public final class MessageGate: Sendable {
             return serverRequest(method: method, id: id, params: message["params"], outcome: &outcome)
         }
         // A response: is it the answer to a tools/list?
-        if let id = message["id"] { _ = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) } }
+        if let id = message["id"] {
+            _ = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) }
+            // Already answered with a timeout error: a second answer would confuse the client.
+            if timedOut.withLock({ $0.remove(id.jsonText) != nil }) {
+                outcome.outputs.append(.log("mcp-shield: withheld the server's late answer to request \(id.jsonText) (timed out)"))
+                return .withhold
+            }
+        }
         guard let id = message["id"], pendingToolLists.withLock({ $0.remove(id.jsonText) != nil }) else { return .pass }
         guard case .object(var result)? = message["result"], let toolsIndex = result.firstIndex(where: { $0.key == "tools" }),
             case .array(let tools) = result[toolsIndex].value

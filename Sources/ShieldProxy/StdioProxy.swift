@@ -103,6 +103,17 @@ public struct StdioProxy: Sendable {
         }
         clientThread.start()
         serverThread.start()
+        // Calls past the policy's deadline, checked ten times a second.
+        if gate.callTimeout != nil {
+            let timer = Thread {
+                while !exited.isSet {
+                    usleep(100_000)
+                    Self.apply(gate.expireCalls(), toClient: toClient, toServer: toServer, audit: audit)
+                }
+            }
+            timer.start()
+            timer.detach()
+        }
 
         let status = await Thread.run { child.wait() }
         exited.set()

@@ -98,7 +98,9 @@ struct Proxy: AsyncParsableCommand {
         let auditQueue = queue
         let gate = MessageGate(
             serverName: name, session: session, maxMessageBytes: maxMessageBytes, engine: { policies.engine() },
-            auditFailure: { auditQueue?.failure })
+            auditFailure: { auditQueue?.failure },
+            // The policy's execution_timeout_seconds is a sandbox setting: it applies under --sandbox.
+            callTimeout: sandbox == nil ? nil : .seconds(policies.engine().policy.sandbox.executionTimeoutSeconds))
         let proxy: StdioProxy
         if let sandbox {
             let plan = try sandboxPlan(sandbox.kind, policy: policies.engine().policy, environment: environment, session: session)

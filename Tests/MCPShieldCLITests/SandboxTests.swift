@@ -13,6 +13,7 @@ import Testing
 /// `./scripts/test` installs them.
 @Suite(.serialized) struct SandboxTests {
     static let maxProcesses = 64
+    static let timeoutSeconds = 2
     static let image = "localhost/mcp-shield-demo:test"
 
     /// The image the container backends run, built once from the debug demo server.
@@ -146,6 +147,14 @@ import Testing
         #expect(count != nil && count! < Self.maxProcesses && parts[2] != "none", "\(kind): \(forked)")
         #expect(try session.tool("echo", ["text": "still serving"]) == "still serving", "\(kind)")
 
+        // A call that outlives execution_timeout_seconds is answered with a timeout error; the
+        // server is told to cancel it and keeps serving.
+        let slow = try session.request("tools/call", ["name": "probe_sleep", "arguments": ["seconds": Self.timeoutSeconds + 3]])
+        let timeout = slow["error"] as? [String: Any]
+        #expect(timeout?["code"] as? Int == -32001, "\(kind): \(slow)")
+        #expect((timeout?["message"] as? String)?.contains("execution_timeout_seconds") == true, "\(kind): \(slow)")
+        #expect(try session.tool("echo", ["text": "after the timeout"]) == "after the timeout", "\(kind)")
+
         // Memory past the limit: the server is killed (by the kernel's OOM killer; under gVisor
         // the sandbox ends), the pending call is answered with an error, and the proxy exits
         // with the server's status.
@@ -191,6 +200,7 @@ struct Scratch {
         block_network: true
         block_env_access: true
         max_memory_mb: 512
+        execution_timeout_seconds: \(SandboxTests.timeoutSeconds)
         filesystem:
           roots: ["\(workspace)"]
         sandbox:

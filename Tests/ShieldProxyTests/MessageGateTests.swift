@@ -31,6 +31,45 @@ import Testing
         #expect(outcome.audit[0].decision == .allow && outcome.audit[0].surface == .proxy && outcome.audit[0].server == "srv")
     }
 
+    @Test func requestsADeadServerNeverAnsweredGetAnError() throws {
+        let gate = try Self.gate()
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow","arguments":{}}}"#)
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","id":"b","method":"resources/read","params":{"uri":"file:///x"}}"#)
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        _ = Self.server(gate, #"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#)
+        let outcome = gate.serverExited("killed by SIGKILL")
+        #expect(outcome.outputs.count == 1, "only the unanswered request")
+        guard case .toClient(let bytes)? = outcome.outputs.first else { return }
+        let reply = try JSONParser.parse(Self.text(bytes))
+        #expect(reply["id"] == .string("b"))
+        #expect(reply["error"]?["message"]?.stringValue == "the MCP server exited before answering (killed by SIGKILL)")
+        #expect(gate.serverExited("again").outputs.isEmpty)
+    }
+
+    @Test func callsPastTheTimeoutAreAnsweredCancelledAndTheirLateAnswerWithheld() throws {
+        let policy = try PolicyLoader.load(yaml: "allowed_tools: [\"*\"]\n", name: "test", source: "test.yaml")
+        let engine = DecisionEngine(policy: policy)
+        let gate = MessageGate(serverName: "srv", session: "s", engine: { engine }, callTimeout: .seconds(5))
+        let start = ContinuousClock.now
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","arguments":{}}}"#)
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","id":8,"method":"tools/list"}"#)
+        #expect(gate.expireCalls(now: start + .seconds(1)).outputs.isEmpty, "not yet due")
+        let expired = gate.expireCalls(now: start + .seconds(6))
+        #expect(expired.outputs.count == 2, "a reply for the call only, not for tools/list: \(expired.outputs)")
+        guard expired.outputs.count == 2, case .toClient(let reply) = expired.outputs[0], case .toServer(let cancel) = expired.outputs[1] else {
+            return
+        }
+        let error = try JSONParser.parse(Self.text(reply))
+        #expect(error["id"] == .number("7") && error["error"]?["code"] == .number("-32001"))
+        let notification = try JSONParser.parse(Self.text(cancel))
+        #expect(notification["method"]?.stringValue == "notifications/cancelled" && notification["params"]?["requestId"] == .number("7"))
+        #expect(expired.audit.first?.rule == "sandbox.timeout" && expired.audit.first?.tool == "slow")
+        // The server answers after all: the client already has its answer.
+        let late = Self.server(gate, #"{"jsonrpc":"2.0","id":7,"result":{"content":[]}}"#)
+        #expect(!late.outputs.contains { if case .toClient = $0 { true } else { false } })
+        #expect(gate.expireCalls(now: start + .seconds(60)).outputs.isEmpty, "expired once")
+    }
+
     @Test func blockedCallsGetAToolErrorAndNeverReachTheServer() throws {
         let gate = try Self.gate()
         let outcome = Self.client(
