@@ -55,22 +55,37 @@ pid_t shield_spawn(const char *path, char *const argv[], char *const envp[], int
         for (int i = 0; i < options->cgroup_count; i++) {
             if (write_pid_to(options->cgroup_procs[i]) != 0) child_fail(report, errno);
         }
-        // Move every source above the targets first, so one mapping cannot clobber another's source.
-        int moved[64];
+        // The mapping: standard input and output, then the caller's pairs.
         int pairs = options->descriptor_pairs < 62 ? options->descriptor_pairs : 62;
         int sources[2 + 62] = {stdin_fd, stdout_fd};
         int targets[2 + 62] = {0, 1};
+        int highest = 2;
         for (int i = 0; i < pairs; i++) {
             sources[2 + i] = options->descriptor_map[2 * i];
             targets[2 + i] = options->descriptor_map[2 * i + 1];
+            if (targets[2 + i] > highest) highest = targets[2 + i];
         }
+        // Everything we still need goes above every target first, so placing one descriptor
+        // cannot clobber another's source, or the status pipe.
+        report = fcntl(report, F_DUPFD_CLOEXEC, highest + 1);
+        if (report < 0) child_fail(status_pipe[1], errno);
+        int moved[2 + 62];
         for (int i = 0; i < 2 + pairs; i++) {
-            moved[i] = fcntl(sources[i], F_DUPFD_CLOEXEC, 64);
+            moved[i] = fcntl(sources[i], F_DUPFD_CLOEXEC, highest + 1);
             if (moved[i] < 0) child_fail(report, errno);
         }
         for (int i = 0; i < 2 + pairs; i++) {
             if (dup2(moved[i], targets[i]) < 0) child_fail(report, errno);  // dup2 clears CLOEXEC
         }
+        // Nothing else crosses into the child: a descriptor the parent inherited without
+        // close-on-exec (a socket of whoever started us) must not reach a sandboxed server.
+        for (int fd = 3; fd <= highest; fd++) {
+            int kept = 0;
+            for (int i = 0; i < 2 + pairs && !kept; i++) kept = targets[i] == fd;
+            if (!kept) close(fd);
+        }
+        if (report > highest + 1) close_range(highest + 1, report - 1, 0);
+        close_range(report + 1, ~0U, 0);
 
         if (options->change_credentials) {
             if (setgroups(0, NULL) != 0) child_fail(report, errno);

@@ -22,7 +22,8 @@ typedef struct {
 /// Starts `path` (absolute; no PATH search) with `argv` and `envp`, its standard input and output
 /// on `stdin_fd` and `stdout_fd`, default signal dispositions, an empty signal mask, its own
 /// process group and no_new_privs. Returns the pid, or -errno of the step that failed (in the
-/// parent, or reported by the child before exec).
+/// parent, or reported by the child before exec). The child gets no other descriptor: every
+/// other one is closed, close-on-exec or not.
 pid_t shield_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                    const shield_spawn_options *options);
 
