@@ -23,19 +23,25 @@ public struct StdioProxy: Sendable {
     public static let exitGrace = Duration.seconds(2)
 
     let start: @Sendable () throws -> ChildProcess
-    let afterExit: @Sendable () -> Void
+    let afterExit: @Sendable (_ status: Int32) -> Void
     let gate: MessageGate
     let audit: AuditQueue?
 
     public init(command: [String], gate: MessageGate, audit: AuditQueue?) {
-        self.init(start: { try ChildProcess(arguments: command) }, afterExit: {}, gate: gate, audit: audit)
+        self.init(start: { try ChildProcess(arguments: command) }, afterExit: { _ in }, gate: gate, audit: audit)
     }
 
     /// A proxy for a server that `start` launches (in a sandbox, say); `afterExit` runs once the
     /// server has exited and been reaped.
+    /// A listening Unix socket the client connects to instead of our standard input and output.
+    let listeningSocket: Int32?
+
     public init(
-        start: @escaping @Sendable () throws -> ChildProcess, afterExit: @escaping @Sendable () -> Void, gate: MessageGate, audit: AuditQueue?
+        start: @escaping @Sendable () throws -> ChildProcess, afterExit: @escaping @Sendable (_ status: Int32) -> Void, gate: MessageGate,
+        audit: AuditQueue?,
+        listeningSocket: Int32? = nil
     ) {
+        self.listeningSocket = listeningSocket
         self.start = start
         self.afterExit = afterExit
         self.gate = gate
@@ -45,16 +51,17 @@ public struct StdioProxy: Sendable {
     /// Runs until the server exits; returns its exit status. Throws when it cannot be started.
     public func run() async throws -> Int32 {
         signal(SIGPIPE, SIG_IGN)
-        let child: ChildProcess
-        do {
-            child = try start()
-        } catch {
-            throw ProxyError("\(error)")
-        }
+        Forwarding.prepare()
+        // The thread that starts the server also waits for it: a sandbox started with
+        // --die-with-parent (PR_SET_PDEATHSIG) is killed when the *thread* that forked it ends,
+        // and a concurrency-pool thread may end whenever it is idle.
+        let (child, exit) = try await Self.startOnOwnThread(start)
         Forwarding.install(child.pid)
         defer { Forwarding.uninstall() }
 
-        let toClient = Channel(descriptor: 1)
+        let listening = listeningSocket
+        let client = await Thread.run { Self.client(listening: listening, serverOutput: child.stdout, serverExited: { exit.isSet }) }
+        let toClient = Channel(descriptor: client.output)
         let toServer = Channel(descriptor: child.stdin)
         let exited = Flag()
         let gate = gate
@@ -62,7 +69,7 @@ public struct StdioProxy: Sendable {
 
         // Client → server.
         let clientThread = Thread {
-            var reader = LineReader(descriptor: 0, maxLineBytes: gate.maxMessageBytes, initialCapacity: 1 << 16)
+            var reader = LineReader(descriptor: client.input, maxLineBytes: gate.maxMessageBytes, initialCapacity: 1 << 16)
             defer { reader.close() }
             while let line = reader.next() {
                 let outcome: MessageGate.Outcome
@@ -115,9 +122,9 @@ public struct StdioProxy: Sendable {
             timer.detach()
         }
 
-        let status = await Thread.run { child.wait() }
+        let status = await exit.value
         exited.set()
-        afterExit()
+        afterExit(status)
         // What the server wrote before exiting still reaches the client. Something it started may
         // still hold its output open: after a grace period the group is terminated, then killed,
         // and the proxy does not wait for output any longer than that.
@@ -146,8 +153,51 @@ public struct StdioProxy: Sendable {
         }
     }
 
+    static func startOnOwnThread(_ start: @escaping @Sendable () throws -> ChildProcess) async throws -> (ChildProcess, ExitStatus) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<(ChildProcess, ExitStatus), ProxyError>, Never>) in
+            let thread = Thread {
+                let child: ChildProcess
+                do {
+                    child = try start()
+                } catch {
+                    continuation.resume(returning: .failure(ProxyError("\(error)")))
+                    return
+                }
+                let exit = ExitStatus()
+                continuation.resume(returning: .success((child, exit)))
+                exit.set(child.wait())
+            }
+            thread.start()
+            thread.detach()
+        }
+        return try result.get()
+    }
+
+    /// Where the client is: our standard input and output, or the first connection to
+    /// `listening` (one client per server: a new client needs a new `initialize`). A server that
+    /// exits before anyone connects leaves the proxy with no client (`/dev/null`) to finish with.
+    static func client(listening: Int32?, serverOutput: Int32, serverExited: () -> Bool) -> (input: Int32, output: Int32) {
+        guard let listening else { return (0, 1) }
+        defer { Glibc.close(listening) }
+        var watched = [pollfd(fd: listening, events: Int16(POLLIN), revents: 0), pollfd(fd: serverOutput, events: 0, revents: 0)]
+        while true {
+            // The server's exit, not only its output closing: something it started may hold that open.
+            if serverExited() { break }
+            guard poll(&watched, 2, 200) > 0 else { continue }
+            if watched[1].revents & Int16(POLLHUP) != 0 { break }  // the server is gone
+            if watched[0].revents & Int16(POLLIN) != 0 {
+                let connection = UnixSocket.accept(listening)
+                // Reading and writing get their own descriptors: the reader closes its own at EOF
+                // while the other direction may still be writing.
+                if connection >= 0 { return (connection, fcntl(connection, F_DUPFD_CLOEXEC, 0)) }
+            }
+        }
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        return (null, fcntl(null, F_DUPFD_CLOEXEC, 0))
+    }
+
     /// A shell-style exit status in words.
-    static func describe(_ status: Int32) -> String {
+    public static func describe(_ status: Int32) -> String {
         guard status > 128 else { return "exit status \(status)" }
         let signal = status - 128
         let name = [SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGSYS: "SIGSYS"][signal] ?? "signal \(signal)"
@@ -167,6 +217,35 @@ public struct StdioProxy: Sendable {
             usleep(20_000)
         }
         return flag.isSet
+    }
+}
+
+/// A child's exit status, set once by the thread that waits for it and awaited by the proxy.
+final class ExitStatus: Sendable {
+    private let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
+
+    var isSet: Bool { state.withLock { $0.status != nil } }
+
+    func set(_ status: Int32) {
+        let waiter = state.withLock { state in
+            state.status = status
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: status)
+    }
+
+    var value: Int32 {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Int32? in
+                    if let status = state.status { return status }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 }
 
@@ -229,15 +308,28 @@ final class Channel: Sendable {
 /// Forwards SIGINT, SIGTERM and SIGHUP to the server.
 enum Forwarding {
     static let target = Atomic<Int32>(0)
+    /// A signal that arrived before the server started: delivered to it once it has.
+    static let pending = Atomic<Int32>(0)
 
-    static func install(_ pid: pid_t) {
-        target.store(pid, ordering: .releasing)
+    /// Catches the signals before the server starts, so one sent meanwhile (`sandbox stop` right
+    /// after a launch) is held for the server instead of killing the proxy without cleanup.
+    static func prepare() {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { received in
                 let pid = Forwarding.target.load(ordering: .acquiring)
-                if pid > 0 { kill(-pid, received) }  // the server's whole process group
+                if pid > 0 {
+                    kill(-pid, received)  // the server's whole process group
+                } else {
+                    Forwarding.pending.store(received, ordering: .releasing)
+                }
             }
         }
+    }
+
+    static func install(_ pid: pid_t) {
+        target.store(pid, ordering: .releasing)
+        let held = pending.exchange(0, ordering: .acquiringAndReleasing)
+        if held > 0 { kill(-pid, held) }
     }
 
     static func uninstall() {
