@@ -65,6 +65,7 @@ let package = Package(
                 "ShieldCore",
                 "ShieldAudit",
                 "ShieldSystem",
+                "ShieldSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,9 +102,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("seccomp")]
         ),
         // Runs inside a bubblewrap sandbox: applies Landlock, then execs the server.
+        // Linked without the Swift runtime's shared libraries (the package links every executable
+        // through swiftc): inside a sandbox only the system's libraries are bound.
         .executableTarget(
             name: "SandboxInit",
-            path: "Sources/SandboxInit"
+            path: "Sources/SandboxInit",
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .executableTarget(
             name: "mcp-shield",
@@ -145,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "ShieldServerTests",
             dependencies: [
-                "ShieldServer", "ShieldAudit", "ShieldCore",
+                "ShieldServer", "ShieldAudit", "ShieldCore", "ShieldSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -141,6 +141,9 @@ enum Hostile {
             name: "probe_memory", description: "Allocates and touches memory in 1 MiB chunks: `alloc-ok N` or `alloc-failed-at N`.",
             inputSchema: schema(["megabytes": "MiB to allocate"], integers: ["megabytes"], required: ["megabytes"])),
         Tool(
+            name: "probe_fds", description: "Lists the open file descriptors above 2 and what they are: `fd N -> TARGET` lines.",
+            inputSchema: schema([:], required: [])),
+        Tool(
             name: "probe_sleep", description: "Sleeps for `seconds` (at most 600), then answers `slept N`: a call that outlives a timeout.",
             inputSchema: schema(["seconds": "Seconds to sleep"], integers: ["seconds"], required: ["seconds"])),
         Tool(
@@ -168,6 +171,8 @@ enum Hostile {
             return Demo.text(probeFork(min(max(integer("count"), 0), 5000)))
         case "probe_memory":
             return Demo.text(probeMemory(max(integer("megabytes"), 0)))
+        case "probe_fds":
+            return Demo.text(probeDescriptors())
         case "probe_sleep":
             let seconds = min(max(integer("seconds"), 0), 600)
             sleep(UInt32(seconds))
@@ -177,6 +182,18 @@ enum Hostile {
         default:
             return Demo.text("unknown tool \(call.name)", error: true)
         }
+    }
+
+    /// What this process holds open beyond standard input, output and error: anything inherited
+    /// from outside the sandbox shows up here.
+    static func probeDescriptors() -> String {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return "fds-unreadable" }
+        let numbers = names.compactMap(Int.init).filter { $0 > 2 }.sorted()
+        let lines = numbers.map { number -> String in
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(number)")) ?? "?"
+            return "fd \(number) -> \(target)"
+        }
+        return lines.isEmpty ? "fds none" : lines.joined(separator: "\n")
     }
 
     /// `2f746d70` → `/tmp`; nil unless an even number of hex digits for non-NUL bytes.

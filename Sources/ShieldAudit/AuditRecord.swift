@@ -11,6 +11,8 @@ public enum AuditSurface: String, Sendable, Hashable, CaseIterable {
     case cli
     case api
     case proxy
+    /// A sandbox's launch and exit (not a decision on a call: tool `(sandbox)`).
+    case sandbox
 }
 
 /// One decision as a surface hands it to the audit store, before it is stored.

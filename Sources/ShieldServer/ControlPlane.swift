@@ -5,6 +5,7 @@ public import Logging
 public import ServiceLifecycle
 public import ShieldAudit
 internal import ShieldCore
+public import ShieldSandbox
 internal import Synchronization
 
 /// How `mcp-shield serve` listens and whom it serves.
@@ -15,12 +16,39 @@ public struct ServerConfiguration: Sendable {
     public var token: String?
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int
+    /// How `/sandbox/*` finds and launches sandboxes; `nil`: those endpoints answer 501.
+    public var sandboxes: SandboxSupport?
 
-    public init(host: String = "127.0.0.1", port: Int = 8000, token: String? = nil, maxBodyBytes: Int = 1 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8000, token: String? = nil, maxBodyBytes: Int = 1 << 20, sandboxes: SandboxSupport? = nil
+    ) {
         self.host = host
         self.port = port
         self.token = token
         self.maxBodyBytes = maxBodyBytes
+        self.sandboxes = sandboxes
+    }
+
+    /// What the sandbox endpoints need.
+    public struct SandboxSupport: Sendable {
+        /// The running sandboxes (beside the audit database).
+        public var registry: SandboxRegistry
+        /// The `mcp-shield` binary a launch runs (`mcp-shield proxy --sandbox … --listen …`).
+        public var executable: String
+        /// The audit database launched proxies record to.
+        public var database: String
+        /// The policy directory launched proxies use.
+        public var policyDirectory: String?
+        /// The environment launched proxies start with.
+        public var environment: [String: String]
+
+        public init(registry: SandboxRegistry, executable: String, database: String, policyDirectory: String?, environment: [String: String]) {
+            self.registry = registry
+            self.executable = executable
+            self.database = database
+            self.policyDirectory = policyDirectory
+            self.environment = environment
+        }
     }
 
     /// Whether `host` is a loopback address or `localhost`.
@@ -88,9 +116,21 @@ public struct ControlPlane: Sendable {
             return Response.json(record.json)
         }
         router.post("/risk/score") { request, _ in try await riskScore(request) }
-        router.post("/sandbox/launch") { _, _ -> Response in throw Self.sandboxNotImplemented }
-        router.post("/sandbox/stop/{name}") { _, _ -> Response in throw Self.sandboxNotImplemented }
-        router.get("/sandbox/list") { _, _ -> Response in throw Self.sandboxNotImplemented }
+        router.post("/sandbox/launch") { request, _ in try await launchSandbox(request) }
+        router.post("/sandbox/stop/{name}") { _, context in
+            let sandboxes = try Self.sandboxSupport(configuration)
+            let name = context.parameters.get("name") ?? ""
+            do {
+                let entry = try sandboxes.registry.stop(name)
+                return Response.json(.object([("stopped", entry.json)]))
+            } catch {
+                throw APIError(.notFound, "not_found", "\(error)")
+            }
+        }
+        router.get("/sandbox/list") { _, _ in
+            let sandboxes = try Self.sandboxSupport(configuration)
+            return Response.json(.object([("sandboxes", .array(sandboxes.registry.list().map(\.json)))]))
+        }
         router.get("/events") { request, _ in try await events(request) }
         router.get("/metrics") { _, _ in
             Response(
@@ -106,8 +146,11 @@ public struct ControlPlane: Sendable {
         return router
     }
 
-    static var sandboxNotImplemented: APIError {
-        APIError(.notImplemented, "not_implemented", "sandboxes are not available in this version of mcp-shield yet")
+    static func sandboxSupport(_ configuration: ServerConfiguration) throws(APIError) -> ServerConfiguration.SandboxSupport {
+        guard let sandboxes = configuration.sandboxes else {
+            throw APIError(.notImplemented, "not_implemented", "this server was started without sandbox support")
+        }
+        return sandboxes
     }
 
     /// Serves until cancelled (SIGINT/SIGTERM through the service lifecycle).
@@ -252,6 +295,72 @@ public struct ControlPlane: Sendable {
             names.append(name)
         }
         return Response.json(RiskScorer.score(names).json)
+    }
+
+    /// `POST /sandbox/launch`: `{"name", "sandbox", "command": [...], "server_name"?, "policy"?,
+    /// "image"?, "bind_ro"?: [...]}` starts `mcp-shield proxy --sandbox … --listen …` in the
+    /// background; `201 {"sandbox": {...}}` once it runs. Launching runs a command on this
+    /// machine, so it needs the server to have a token (every other endpoint works without one on
+    /// loopback).
+    func launchSandbox(_ request: Request) async throws -> Response {
+        let sandboxes = try Self.sandboxSupport(configuration)
+        guard configuration.token != nil else {
+            throw APIError(
+                .forbidden, "token_required", "launching a sandbox runs a command on this machine: start serve with --token (or MCP_SHIELD_TOKEN)")
+        }
+        var request = request
+        let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
+        let name = try body.requiredString("name")
+        guard SandboxRegistry.isValidName(name) else {
+            throw APIError(.badRequest, "invalid_field", "\"name\" must be letters, digits, - _ . (at most 64, not starting with .)")
+        }
+        let kindText = try body.requiredString("sandbox")
+        guard let kind = SandboxKind(rawValue: kindText) else {
+            throw APIError(
+                .badRequest, "invalid_field", "\"sandbox\" must be one of \(SandboxKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let command = try Self.strings(body, "command", required: true)
+        guard !command.isEmpty, !command[0].isEmpty else { throw APIError(.badRequest, "invalid_field", "\"command\" must not be empty") }
+        var arguments = ["--sandbox", kind.rawValue, "--db", sandboxes.database]
+        if let directory = sandboxes.policyDirectory { arguments += ["--policy-dir", directory] }
+        if let server = try body.optionalString("server_name") { arguments += ["--server-name", server] }
+        if let policy = try body.optionalString("policy") { arguments += ["--policy", policy] }
+        if let image = try body.optionalString("image") { arguments += ["--image", image] }
+        for path in try Self.strings(body, "bind_ro", required: false) {
+            guard path.hasPrefix("/") else { throw APIError(.badRequest, "invalid_field", "\"bind_ro\" takes absolute paths") }
+            arguments += ["--bind-ro", path]
+        }
+        arguments += ["--"] + command
+        let launch = arguments
+        let result: Result<SandboxRegistry.Entry, SandboxError> = await withCheckedContinuation { continuation in
+            // Launching waits for the proxy to register: a thread of its own, not the server's.
+            Thread.detachNewThread {
+                do throws(SandboxError) {
+                    let entry = try SandboxLauncher.launch(
+                        executable: sandboxes.executable, name: name, proxyArguments: launch, registry: sandboxes.registry,
+                        environment: sandboxes.environment)
+                    continuation.resume(returning: .success(entry))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        switch result {
+        case .success(let entry): return Response.json(.object([("sandbox", entry.json)]), status: .created)
+        case .failure(let error): throw APIError(.unprocessableContent, "launch_failed", error.description)
+        }
+    }
+
+    static func strings(_ body: JSONValue, _ key: String, required: Bool) throws(APIError) -> [String] {
+        guard let value = body[key] else {
+            if required { throw APIError(.badRequest, "missing_field", "\"\(key)\" is required") }
+            return []
+        }
+        guard case .array(let items) = value else { throw APIError(.badRequest, "invalid_field", "\"\(key)\" must be an array of strings") }
+        return try items.map { item throws(APIError) in
+            guard case .string(let text) = item else { throw APIError(.badRequest, "invalid_field", "\"\(key)\" must hold strings only") }
+            return text
+        }
     }
 
     /// `GET /events`: Server-Sent Events, one `decision` event per record. Resumes after

@@ -16,8 +16,8 @@ struct MCPShield: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self, Proxy.self, Wrap.self, Unwrap.self,
-            Demo.self,
+            Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self, Proxy.self, SandboxCommand.self,
+            Connect.self, Wrap.self, Unwrap.self, Demo.self,
         ]
     )
 

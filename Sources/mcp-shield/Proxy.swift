@@ -47,6 +47,18 @@ struct Proxy: AsyncParsableCommand {
     @Option(name: .customLong("bind-ro"), help: ArgumentHelp("A host path bound read-only into a bwrap sandbox (repeatable).", valueName: "path"))
     var bindReadOnly: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The sandbox's name in `mcp-shield sandbox list` (default: the server's name and our pid).", valueName: "name"))
+    var sandboxName: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve one client on this Unix socket instead of standard input and output, in a session of our own (how `sandbox launch` runs servers).",
+            valueName: "path"))
+    var listen: String?
+
     @Argument(parsing: .postTerminator, help: "The server's command line, after --.")
     var command: [String] = []
 
@@ -55,7 +67,12 @@ struct Proxy: AsyncParsableCommand {
         if policyOptions.server != nil, serverName != nil { throw ValidationError("--server and --server-name are the same option; give one") }
         if db != nil, noAudit { throw ValidationError("--db and --no-audit cannot be used together") }
         guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
-        if sandbox == nil, image != nil || !bindReadOnly.isEmpty { throw ValidationError("--image and --bind-ro need --sandbox") }
+        if sandbox == nil, image != nil || !bindReadOnly.isEmpty || sandboxName != nil {
+            throw ValidationError("--image, --bind-ro and --sandbox-name need --sandbox")
+        }
+        if let sandboxName, !SandboxRegistry.isValidName(sandboxName) {
+            throw ValidationError("--sandbox-name: \"\(sandboxName)\" is not a name (letters, digits, - _ ., at most 64)")
+        }
         for path in bindReadOnly where !path.hasPrefix("/") { throw ValidationError("--bind-ro takes an absolute path, not \(path)") }
     }
 
@@ -101,13 +118,55 @@ struct Proxy: AsyncParsableCommand {
             auditFailure: { auditQueue?.failure },
             // The policy's execution_timeout_seconds is a sandbox setting: it applies under --sandbox.
             callTimeout: sandbox == nil ? nil : .seconds(policies.engine().policy.sandbox.executionTimeoutSeconds))
+        var listening: Int32?
+        if let listen {
+            // A background server: detached from the launcher's terminal and process group.
+            _ = setsid()
+            listening = try UnixSocket.listen(at: listen)
+        }
+        defer { if let listen { unlink(listen) } }
         let proxy: StdioProxy
         if let sandbox {
-            let plan = try sandboxPlan(sandbox.kind, policy: policies.engine().policy, environment: environment, session: session)
+            let policy = policies.engine().policy
+            let plan = try sandboxPlan(sandbox.kind, policy: policy, environment: environment, session: session)
             for note in plan.notes { Terminal.standardError.write("mcp-shield: \(note)\n") }
-            proxy = StdioProxy(start: { try Sandbox.start(plan) }, afterExit: plan.cleanup, gate: gate, audit: queue)
+            let registry = SandboxRegistry(besideDatabase: db ?? AuditLocation.defaultPath(environment: environment))
+            let entry = SandboxRegistry.Entry(
+                name: sandboxName ?? Self.defaultSandboxName(server: name), kind: sandbox.rawValue, server: name, policy: policy.name,
+                command: command, pid: getpid(), startedMilliseconds: AuditClock.nowMilliseconds(), socket: listen)
+            if registry.list().contains(where: { $0.name == entry.name }) {
+                plan.cleanup()
+                throw CLIError("a sandbox named \(entry.name) is already running")
+            }
+            let launched = Self.sandboxRecord(
+                entry, rule: "sandbox.launch", reason: "launched \(entry.name) in \(entry.kind): \(command.joined(separator: " "))", session: session)
+            proxy = StdioProxy(
+                // Registered once the server runs and the proxy holds its signals: a `sandbox
+                // stop` from then on reaches the server and ends in an audited exit.
+                start: { [queue] in
+                    let child = try Sandbox.start(plan)
+                    do {
+                        try registry.register(entry)
+                    } catch {
+                        child.send(SIGKILL)
+                        _ = child.wait()
+                        plan.cleanup()
+                        throw error
+                    }
+                    queue?.submit([launched])
+                    return child
+                },
+                afterExit: { [queue] status in
+                    plan.cleanup()
+                    registry.unregister(entry.name, pid: entry.pid)
+                    queue?.submit([
+                        Self.sandboxRecord(
+                            entry, rule: "sandbox.exit", reason: "\(entry.name) ended: \(StdioProxy.describe(status))", session: session)
+                    ])
+                }, gate: gate, audit: queue, listeningSocket: listening)
         } else {
-            proxy = StdioProxy(command: command, gate: gate, audit: queue)
+            proxy = StdioProxy(
+                start: { try ChildProcess(arguments: command) }, afterExit: { _ in }, gate: gate, audit: queue, listeningSocket: listening)
         }
         let status: Int32
         do {
@@ -116,6 +175,23 @@ struct Proxy: AsyncParsableCommand {
             throw CLIError("\(error)")
         }
         throw ExitCode(status)
+    }
+
+    /// `SERVER-PID`, with anything but letters, digits, `-` and `_` in the server's name made `-`.
+    static func defaultSandboxName(server: String) -> String {
+        let safe = server.unicodeScalars.prefix(40).map { scalar -> Character in
+            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
+            return allowed ? Character(scalar) : "-"
+        }
+        return "\(safe.isEmpty || safe.first == "." ? "server" : String(safe))-\(getpid())"
+    }
+
+    /// A sandbox's launch or exit, for the audit log (not a decision on a call).
+    static func sandboxRecord(_ entry: SandboxRegistry.Entry, rule: String, reason: String, session: String) -> AuditEntry {
+        AuditEntry(
+            timeMilliseconds: AuditClock.nowMilliseconds(), surface: .sandbox, server: entry.server, tool: "(sandbox)", policy: entry.policy,
+            decision: .allow, rule: rule, reason: reason, path: nil, argumentsDigest: AuditChain.sha256Hex(""), redactedArguments: "null",
+            redactions: 0, truncated: false, session: session, latencyNanoseconds: 0)
     }
 
     /// The launch plan for `command` in `kind`, configured by the policy in force at start.

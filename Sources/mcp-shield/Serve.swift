@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShieldAudit
 import ShieldCore
+import ShieldSandbox
 import ShieldServer
 import ShieldSystem
 
@@ -50,14 +51,18 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        let path = db ?? AuditLocation.defaultPath(environment: environment)
+        let sandboxes = ServerConfiguration.SandboxSupport(
+            registry: SandboxRegistry(besideDatabase: path), executable: try SandboxCommand.Launch.ownExecutable(), database: path,
+            policyDirectory: policyDir ?? environment["MCP_SHIELD_POLICY_DIR"], environment: environment)
         let configuration = ServerConfiguration(
-            host: host, port: port, token: token ?? environment["MCP_SHIELD_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, maxBodyBytes: maxBodyBytes)
+            host: host, port: port, token: token ?? environment["MCP_SHIELD_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }, maxBodyBytes: maxBodyBytes,
+            sandboxes: sandboxes)
         do {
             try configuration.validate()
         } catch {
             throw CLIError(error.message)
         }
-        let path = db ?? AuditLocation.defaultPath(environment: environment)
         let store: SQLiteAuditStore
         do {
             store = try SQLiteAuditStore(path: path)

@@ -115,6 +115,11 @@ import Testing
         if kind != "gvisor" { #expect(identity.contains("NoNewPrivs:\t1"), "\(kind): \(identity)") }
         if kind == "bwrap" { #expect(identity.contains("Seccomp:\t2"), "\(kind): \(identity)") }
 
+        // No descriptor of the proxy's or its parent's crosses into the sandbox (the test runner
+        // holds sockets without close-on-exec).
+        let descriptors = try session.tool("probe_fds", [:])
+        #expect(!descriptors.contains("socket:"), "\(kind): \(descriptors)")
+
         // Host secrets: files and environment.
         for path in ["/etc/shadow", scratch.home + "/.ssh/id_rsa"] {
             let result = try session.tool("probe_read", ["target_hex": hex(path)])
@@ -165,6 +170,49 @@ import Testing
         let status = session.waitForExit(seconds: 30)
         #expect(status != nil && status != 0, "\(kind): the proxy exits with the server's status")
         if kind != "gvisor" { #expect(status == 137 && message.contains("killed by SIGKILL"), "\(kind): \(message)") }
+    }
+}
+
+extension SandboxTests {
+    /// `sandbox launch` starts the server in the background; `connect` is its client; it is
+    /// listed while it runs and gone (launch and exit audited) when its client leaves.
+    @Test func launchedSandboxServesOneClientOverItsSocket() throws {
+        let scratch = try Scratch()
+        let runtime = try #require(Self.swiftRuntimeDirectory, "the Swift runtime directory")
+        let db = scratch.base + "/audit.db"
+        let name = "hostile-\(getpid())"
+        let launched = try CLI.run(
+            [
+                "sandbox", "launch", "--name", name, "--sandbox", "bwrap", "--db", db, "--policy-file", scratch.policy, "--bind-ro", runtime,
+                "--", Self.demoServer.path, "hostile",
+            ], directory: URL(fileURLWithPath: scratch.workspace))
+        #expect(launched.status == 0, "\(launched.stderr)")
+        #expect(launched.stdout.hasPrefix("launched \(name) (bwrap, pid "), "\(launched.stdout)")
+        let listed = try CLI.run(["sandbox", "list", "--db", db, "--json"])
+        #expect(listed.stdout.contains("\"name\":\"\(name)\"") && listed.stdout.contains("\"kind\":\"bwrap\""), "\(listed.stdout)")
+
+        let session = try ProxySession(binary: Self.shield, arguments: ["connect", name, "--db", db], environment: [:], directory: "/")
+        let initialized = try session.request(
+            "initialize",
+            [
+                "protocolVersion": "2025-11-25", "capabilities": [String: Any](), "clientInfo": ["name": "sandbox-tests", "version": "1"],
+            ])
+        #expect(initialized["result"] != nil, "\(initialized)")
+        session.notify("notifications/initialized")
+        #expect(try session.tool("echo", ["text": "over the socket"]) == "over the socket")
+        #expect(try session.tool("probe_identity", [:]).hasPrefix("uid 65534 euid 65534"))
+        session.terminate()
+
+        var remaining = "?"
+        for _ in 0..<100 {
+            remaining = try CLI.run(["sandbox", "list", "--db", db]).stdout
+            if remaining == "no sandboxes running\n" { break }
+            usleep(100_000)
+        }
+        #expect(remaining == "no sandboxes running\n", "the sandbox ended with its client")
+        let audit = try CLI.run(["audit", "--db", db, "--json", "--limit", "10"]).stdout
+        #expect(audit.contains("\"rule\":\"sandbox.launch\"") && audit.contains("\"rule\":\"sandbox.exit\""), "\(audit)")
+        #expect(audit.contains("\"tool\":\"echo\""), "the call through the socket was decided and audited")
     }
 }
 

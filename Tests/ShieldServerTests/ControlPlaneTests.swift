@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import ShieldAudit
 import ShieldCore
+import ShieldSandbox
 import ShieldServer
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
         let store: SQLiteAuditStore
         let directory: String
 
-        init(token: String? = nil, maxBodyBytes: Int = 1 << 20, policyFiles: [String: String] = [:]) throws {
+        init(token: String? = nil, maxBodyBytes: Int = 1 << 20, policyFiles: [String: String] = [:], sandboxes: Bool = false) throws {
             directory = NSTemporaryDirectory() + "mcp-shield-server-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory + "/policies", withIntermediateDirectories: true)
             for (name, text) in policyFiles {
@@ -21,8 +22,11 @@ import Testing
             }
             store = try SQLiteAuditStore(path: directory + "/audit.db")
             let catalog = PolicyCatalog(directory: directory + "/policies")
+            let support = ServerConfiguration.SandboxSupport(
+                registry: SandboxRegistry(besideDatabase: directory + "/audit.db"), executable: ControlPlaneSandboxTests.shieldBinary,
+                database: directory + "/audit.db", policyDirectory: directory + "/policies", environment: ProcessInfo.processInfo.environment)
             plane = ControlPlane(
-                configuration: ServerConfiguration(token: token, maxBodyBytes: maxBodyBytes),
+                configuration: ServerConfiguration(token: token, maxBodyBytes: maxBodyBytes, sandboxes: sandboxes ? support : nil),
                 engines: PolicyEngines(catalog: catalog, context: EvaluationContext(homeDirectory: "/home/user", workingDirectory: "/workspace")),
                 store: store)
         }
@@ -391,5 +395,97 @@ import Testing
         let (sequences, arrived) = await received.value
         #expect(sequences == [1])
         #expect(arrived - committed < .seconds(1))
+    }
+}
+
+/// `/sandbox/*` over real HTTP, launching real bubblewrap sandboxes. Run in the sandbox pass of
+/// `scripts/test` (the name matches `--filter SandboxTests`), apart from the latency tests.
+@Suite(.serialized) struct ControlPlaneSandboxTests {
+    /// The built `mcp-shield` binary, which `/sandbox/launch` runs.
+    static var shieldBinary: String {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mcp-shield")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests.path }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/mcp-shield").path
+    }
+
+    @Test func sandboxesAreLaunchedListedAndStopped() async throws {
+        let token = "sandbox-test-token-0123456789"
+        let harness = try ControlPlaneTests.Harness(token: token, sandboxes: true)
+        let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+        try await harness.test { client in
+            try await client.execute(uri: "/sandbox/list", method: .get, headers: auth) { response in
+                #expect(response.status == .ok)
+                let list = try ControlPlaneTests.json(response)
+                #expect(list["sandboxes"] == .array([]))
+            }
+            for (body, code) in [
+                (#"{"name":"x","sandbox":"chroot","command":["/bin/cat"]}"#, "invalid_field"),
+                (#"{"name":"../x","sandbox":"bwrap","command":["/bin/cat"]}"#, "invalid_field"),
+                (#"{"name":"x","sandbox":"bwrap"}"#, "missing_field"),
+                (#"{"name":"x","sandbox":"bwrap","command":[]}"#, "invalid_field"),
+            ] {
+                try await client.execute(uri: "/sandbox/launch", method: .post, headers: auth, body: ControlPlaneTests.body(body)) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(ControlPlaneTests.errorCode(response) == code, "\(body)")
+                }
+            }
+            // cat stands in for a server: the sandbox starts, registers, and waits for a client.
+            let launch = #"{"name":"cat-1","sandbox":"bwrap","command":["/bin/cat"],"server_name":"cat"}"#
+            try await client.execute(uri: "/sandbox/launch", method: .post, headers: auth, body: ControlPlaneTests.body(launch)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let json = try ControlPlaneTests.json(response)
+                let sandbox = json["sandbox"]
+                #expect(sandbox?["name"] == .string("cat-1") && sandbox?["kind"] == .string("bwrap") && sandbox?["server"] == .string("cat"))
+            }
+            try await client.execute(uri: "/sandbox/launch", method: .post, headers: auth, body: ControlPlaneTests.body(launch)) { response in
+                #expect(response.status == .unprocessableContent && ControlPlaneTests.errorCode(response) == "launch_failed", "the name is taken")
+            }
+            try await client.execute(uri: "/sandbox/list", method: .get, headers: auth) { response in
+                let list = try ControlPlaneTests.json(response)
+                guard case .array(let sandboxes)? = list["sandboxes"] else {
+                    Issue.record("no list")
+                    return
+                }
+                #expect(sandboxes.map { $0["name"] } == [.string("cat-1")])
+            }
+            try await client.execute(uri: "/sandbox/stop/cat-1", method: .post, headers: auth) { response in
+                #expect(response.status == .ok)
+            }
+            // Stopped: gone from the list once its proxy has exited, then unknown.
+            var gone = false
+            for _ in 0..<200 where !gone {
+                try await client.execute(uri: "/sandbox/list", method: .get, headers: auth) { response in
+                    let list = try ControlPlaneTests.json(response)
+                    gone = list["sandboxes"] == .array([])
+                }
+                if !gone { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(gone, "the stopped sandbox left the list")
+            try await client.execute(uri: "/sandbox/stop/cat-1", method: .post, headers: auth) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        // The launch and the exit are in the audit log, in order.
+        var rules: [String?] = []
+        for _ in 0..<100 {
+            rules = try await harness.store.records(AuditQuery(limit: 10)).filter { $0.entry.surface == .sandbox }.map(\.entry.rule)
+            if rules.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(Set(rules) == ["sandbox.launch", "sandbox.exit"], "\(rules)")
+    }
+
+    @Test func launchingNeedsAToken() async throws {
+        try await ControlPlaneTests.Harness(sandboxes: true).test { client in
+            let launch = #"{"name":"x","sandbox":"bwrap","command":["/bin/cat"]}"#
+            try await client.execute(uri: "/sandbox/launch", method: .post, body: ControlPlaneTests.body(launch)) { response in
+                #expect(response.status == .forbidden)
+                #expect(ControlPlaneTests.errorCode(response) == "token_required")
+            }
+            try await client.execute(uri: "/sandbox/list", method: .get) { response in
+                #expect(response.status == .ok, "listing needs no token on loopback")
+            }
+        }
     }
 }
