@@ -23,6 +23,9 @@ public struct SandboxRegistry: Sendable {
         public var startedMilliseconds: Int64
         /// The Unix socket a client connects to, for a sandbox launched in the background.
         public var socket: String?
+        /// The proxy's start time (clock ticks since boot, from `/proc`): with the pid, it tells
+        /// the proxy from a later process that was given the same pid.
+        public var processStart: UInt64?
 
         public init(
             name: String, kind: String, server: String, policy: String, command: [String], pid: Int32, startedMilliseconds: Int64,
@@ -36,6 +39,7 @@ public struct SandboxRegistry: Sendable {
             self.pid = pid
             self.startedMilliseconds = startedMilliseconds
             self.socket = socket
+            processStart = SandboxRegistry.startTime(of: pid)
         }
 
         public var json: JSONValue {
@@ -43,6 +47,7 @@ public struct SandboxRegistry: Sendable {
                 ("name", .string(name)), ("kind", .string(kind)), ("server", .string(server)), ("policy", .string(policy)),
                 ("command", .array(command.map(JSONValue.string))), ("pid", .number(String(pid))),
                 ("started_ms", .number(String(startedMilliseconds))), ("socket", socket.map(JSONValue.string) ?? .null),
+                ("process_start", processStart.map { .number(String($0)) } ?? .null),
             ])
         }
 
@@ -57,6 +62,8 @@ public struct SandboxRegistry: Sendable {
             var socket: String?
             if case .string(let path)? = json["socket"] { socket = path }
             self.init(name: name, kind: kind, server: server, policy: policy, command: words, pid: pid, startedMilliseconds: started, socket: socket)
+            processStart = nil
+            if case .number(let start)? = json["process_start"] { processStart = UInt64(start) }
         }
     }
 
@@ -86,7 +93,7 @@ public struct SandboxRegistry: Sendable {
         }
         try makeDirectory()
         if let existing = read(entry.name) {
-            guard !Self.isAlive(existing.pid) else { throw SandboxError("a sandbox named \(entry.name) is already running (pid \(existing.pid))") }
+            guard !Self.isRunning(existing) else { throw SandboxError("a sandbox named \(entry.name) is already running (pid \(existing.pid))") }
             unlink(file(entry.name))
         }
         let bytes = Array((entry.json.jsonText + "\n").utf8)
@@ -116,14 +123,14 @@ public struct SandboxRegistry: Sendable {
             guard fileName.hasSuffix(".json") else { continue }
             let name = String(fileName.dropLast(5))
             guard let entry = read(name) else { continue }
-            if Self.isAlive(entry.pid) { entries.append(entry) } else { unlink(file(name)) }
+            if Self.isRunning(entry) { entries.append(entry) } else { unlink(file(name)) }
         }
         return entries.sorted { $0.name < $1.name }
     }
 
     /// Asks the sandbox's proxy to stop: SIGTERM, which it forwards to the server before exiting.
     public func stop(_ name: String) throws(SandboxError) -> Entry {
-        guard Self.isValidName(name), let entry = read(name), Self.isAlive(entry.pid) else {
+        guard Self.isValidName(name), let entry = read(name), Self.isRunning(entry) else {
             throw SandboxError("no sandbox named \(name) is running")
         }
         guard kill(entry.pid, SIGTERM) == 0 else { throw SandboxError("cannot stop \(name): \(String(cString: strerror(errno)))") }
@@ -155,5 +162,26 @@ public struct SandboxRegistry: Sendable {
         }
     }
 
-    static func isAlive(_ pid: Int32) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
+    /// Whether the entry's proxy still runs: its pid exists and started when the proxy did, so a
+    /// stale entry never makes `stop` signal an unrelated process that reused the pid.
+    static func isRunning(_ entry: Entry) -> Bool {
+        guard entry.pid > 0, kill(entry.pid, 0) == 0 || errno == EPERM else { return false }
+        guard let recorded = entry.processStart else { return false }
+        return startTime(of: entry.pid) == recorded
+    }
+
+    /// Field 22 of `/proc/PID/stat`: when the process started, in clock ticks since boot.
+    static func startTime(of pid: Int32) -> UInt64? {
+        guard let file = fopen("/proc/\(pid)/stat", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = fread(&buffer, 1, buffer.count, file)
+        guard count > 0 else { return nil }
+        // The command name (field 2) is in parentheses and may hold spaces: count after the last ")".
+        guard let close = buffer[..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = buffer[(close + 1)..<count].split(separator: UInt8(ascii: " "))
+        // fields[0] is field 3 (state); field 22 is fields[19].
+        guard fields.count > 19 else { return nil }
+        return UInt64(String(decoding: fields[19], as: UTF8.self))
+    }
 }
