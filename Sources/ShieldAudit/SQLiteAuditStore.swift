@@ -245,30 +245,31 @@ public final class SQLiteAuditStore: AuditStore {
     public func stats(sinceMilliseconds: Int64?, timelineMinutes: Int) async throws -> AuditStats {
         let since = sinceMilliseconds ?? Int64.min
         let timelineStart = (AuditClock.nowMilliseconds() / 60_000 - Int64(max(0, timelineMinutes - 1))) * 60_000
+        // Decisions only: a sandbox's launch and exit are recorded but are not decisions.
         return try await pool.read { db in
             let totals = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS total, COALESCE(SUM(decision = 'BLOCK'), 0) AS blocked FROM audit_record WHERE time_ms >= ?",
+                db, sql: "SELECT COUNT(*) AS total, COALESCE(SUM(decision = 'BLOCK'), 0) AS blocked FROM audit_record WHERE time_ms >= ? AND surface != 'sandbox'",
                 arguments: [since])
             let total: Int = totals?["total"] ?? 0
             let blocked: Int = totals?["blocked"] ?? 0
             let byRule = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT COALESCE(rule, '') AS name, COUNT(*) AS n FROM audit_record WHERE decision = 'BLOCK' AND time_ms >= ?
+                    SELECT COALESCE(rule, '') AS name, COUNT(*) AS n FROM audit_record WHERE decision = 'BLOCK' AND time_ms >= ? AND surface != 'sandbox'
                     GROUP BY rule ORDER BY n DESC, name LIMIT 20
                     """, arguments: [since]
             ).map { (name: $0["name"] as String, count: $0["n"] as Int) }
             let byServer = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT server AS name, COUNT(*) AS n, SUM(decision = 'BLOCK') AS b FROM audit_record WHERE time_ms >= ?
+                    SELECT server AS name, COUNT(*) AS n, SUM(decision = 'BLOCK') AS b FROM audit_record WHERE time_ms >= ? AND surface != 'sandbox'
                     GROUP BY server ORDER BY n DESC, name LIMIT 20
                     """, arguments: [since]
             ).map { (name: $0["name"] as String, total: $0["n"] as Int, blocked: $0["b"] as Int) }
             let byTool = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT tool AS name, COUNT(*) AS n FROM audit_record WHERE decision = 'BLOCK' AND time_ms >= ?
+                    SELECT tool AS name, COUNT(*) AS n FROM audit_record WHERE decision = 'BLOCK' AND time_ms >= ? AND surface != 'sandbox'
                     GROUP BY tool ORDER BY n DESC, name LIMIT 20
                     """, arguments: [since]
             ).map { (name: $0["name"] as String, count: $0["n"] as Int) }
@@ -276,7 +277,7 @@ public final class SQLiteAuditStore: AuditStore {
                 db,
                 sql: """
                     SELECT time_ms / 60000 AS minute, COUNT(*) AS n, SUM(decision = 'BLOCK') AS b FROM audit_record
-                    WHERE time_ms >= ? GROUP BY minute ORDER BY minute
+                    WHERE time_ms >= ? AND surface != 'sandbox' GROUP BY minute ORDER BY minute
                     """, arguments: [max(since, timelineStart)]
             ).map { (minuteMilliseconds: ($0["minute"] as Int64) * 60_000, total: $0["n"] as Int, blocked: $0["b"] as Int) }
             return AuditStats(

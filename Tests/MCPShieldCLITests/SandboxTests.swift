@@ -213,6 +213,9 @@ extension SandboxTests {
         let audit = try CLI.run(["audit", "--db", db, "--json", "--limit", "10"]).stdout
         #expect(audit.contains("\"rule\":\"sandbox.launch\"") && audit.contains("\"rule\":\"sandbox.exit\""), "\(audit)")
         #expect(audit.contains("\"tool\":\"echo\""), "the call through the socket was decided and audited")
+        // Statistics count decisions (the two calls), not the sandbox's launch and exit.
+        let stats = try CLI.run(["stats", "--db", db, "--json"]).stdout
+        #expect(stats.contains("\"total\":2,") && stats.contains("\"allowed\":2,"), "\(stats)")
     }
 }
 

@@ -591,6 +591,8 @@
   /** Counts a new record: counters and the chart bucket of its minute. */
   function countRecord(record) {
     state.eventsSeen += 1;
+    // A sandbox's launch or exit is listed but is not a decision: the counters and chart skip it.
+    if (record.surface === 'sandbox') return;
     state.counts.total += 1;
     if (isBlock(record)) state.counts.blocked += 1;
     else state.counts.allowed += 1;
