@@ -423,14 +423,7 @@ struct ArgumentWalker {
         var text = "$"
         for component in components.reversed() {
             switch component {
-            case .key(let key):
-                if let first = key.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
-                    key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0 == "_" || ("0"..."9").contains($0) })
-                {
-                    text += "." + key
-                } else {
-                    text += "[" + JSONValue.quoted(key) + "]"
-                }
+            case .key(let key): text += JSONPath.member(key)
             case .index(let n): text += "[\(n)]"
             case .embeddedJSON: text += "(json)"
             }
