@@ -118,7 +118,7 @@ struct CLI {
             ),
             (
                 ["risk", "get_time,Bash,http_request", "--json"], Int32(0),
-                #"{"risk_level":"HIGH","risk_score":72,"high_risk_tools":["Bash"],"medium_risk_tools":["http_request"],"reasons":{"Bash":"executes commands","http_request":"fetches from the network"},"recommendation":"Do not run without the strict policy, and isolate the server (no network, no credentials)."}"#
+                #"{"risk_level":"HIGH","risk_score":72,"high_risk_tools":["Bash"],"medium_risk_tools":["http_request"],"reasons":{"Bash":"executes commands","http_request":"fetches from the network"},"recommendation":"Do not run without the strict policy, and isolate the server (no network, no credentials).","tools":[{"name":"get_time","risk_level":"LOW","risk_score":10,"reasons":[]},{"name":"Bash","risk_level":"HIGH","risk_score":80,"reasons":["name: \"bash\" (executes commands)"]},{"name":"http_request","risk_level":"MEDIUM","risk_score":50,"reasons":["name: \"http\" (fetches from the network)"]}]}"#
                     + "\n"
             ),
             (

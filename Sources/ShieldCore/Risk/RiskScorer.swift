@@ -10,9 +10,31 @@
 /// RiskScorer.score(["get_time", "Bash"]).level  // .high
 /// ```
 ///
-/// It judges names only; a later issue scores full tool contracts (descriptions, schemas).
+/// ``score(definitions:findings:)`` scores full tool contracts as `tools/list` returns them:
+/// descriptions, parameter schemas, annotations and poisoning findings (see
+/// `RiskScorer+Contracts.swift`). Either way the report carries a per-tool breakdown in ``Report/tools``.
+///
+/// It does not run or connect to the server: it judges what the server says about its tools.
 public enum RiskScorer {
-    public enum Level: String, Sendable, Hashable { case low = "LOW", medium = "MEDIUM", high = "HIGH" }
+    public enum Level: String, Sendable, Hashable {
+        case low = "LOW", medium = "MEDIUM", high = "HIGH"
+
+        var rank: Int {
+            switch self {
+            case .low: 0
+            case .medium: 1
+            case .high: 2
+            }
+        }
+
+        /// One level down (LOW stays LOW).
+        var lowered: Level {
+            switch self {
+            case .high: .medium
+            case .medium, .low: .low
+            }
+        }
+    }
 
     /// One risky tool and the capability that makes it risky.
     public struct Finding: Sendable, Hashable {
@@ -20,12 +42,29 @@ public enum RiskScorer {
         public var capability: String
     }
 
+    /// One tool's risk: its level, a score from 0 to 100 and every reason found, most telling first.
+    ///
+    /// A reason is a readable phrase: *name: "bash" (executes commands)*, *parameter \`command\`
+    /// (executes commands)*, *annotation destructiveHint*, *description: "deletes" (deletes data)*,
+    /// or a poisoning rule id such as *poisoning.hidden-instructions*. Words that annotations
+    /// lowered end in *, lowered by annotation readOnlyHint*.
+    public struct ToolRisk: Sendable, Hashable {
+        public var name: String
+        public var level: Level
+        public var score: Int
+        public var reasons: [String]
+    }
+
+    /// A server's risk: the overall level and score, the tools at HIGH and MEDIUM with the
+    /// capability that put them there, a recommendation, and every tool's breakdown.
     public struct Report: Sendable, Hashable {
         public var level: Level
         public var score: Int
         public var high: [Finding]
         public var medium: [Finding]
         public var recommendation: String
+        /// Every scored tool, in input order (LOW tools included, with no reasons).
+        public var tools: [ToolRisk]
     }
 
     static let highVocabulary: [(capability: String, words: Set<String>)] = [
@@ -62,20 +101,50 @@ public enum RiskScorer {
     /// Whole names that are commands even though no single word says so.
     static let highNames: Set<String> = ["run", "runterminalcmd", "runcode", "codeinterpreter", "python", "node", "sudo"]
 
-    /// Scores `toolNames`.
+    /// Scores `toolNames`: each name is split into words and matched against the vocabularies.
+    ///
+    /// - Parameters:
+    ///   - toolNames: the server's tool names, as `tools/list` lists them.
     public static func score(_ toolNames: [String]) -> Report {
+        score(definitions: toolNames.map { .string($0) })
+    }
+
+    /// The signals a tool name gives: a whole-name command first, then one per capability matched,
+    /// HIGH vocabularies before MEDIUM ones (so the first signal is the name-only verdict).
+    static func nameSignals(_ name: String) -> [Signal] {
+        let words = Self.words(name)
+        var signals: [Signal] = []
+        if highNames.contains(words.joined()) {
+            let capability = "executes commands"
+            signals.append(Signal(level: .high, capability: capability, reason: "name: \(JSONValue.quoted(name)) (\(capability))", origin: .words))
+        }
+        for (level, vocabulary) in [(Level.high, highVocabulary), (.medium, mediumVocabulary)] {
+            for entry in vocabulary where !signals.contains(where: { $0.capability == entry.capability }) {
+                guard let word = words.first(where: entry.words.contains) else { continue }
+                signals.append(
+                    Signal(
+                        level: level, capability: entry.capability, reason: "name: \(JSONValue.quoted(word)) (\(entry.capability))", origin: .words))
+            }
+        }
+        return signals
+    }
+
+    /// The report for tools already reduced to signals: each tool's level is its highest signal's,
+    /// and the server's level and score follow from how many tools are HIGH and MEDIUM.
+    static func report(_ assessed: [(name: String, signals: [Signal])]) -> Report {
         var high: [Finding] = []
         var medium: [Finding] = []
-        for name in toolNames {
-            let words = Self.words(name)
-            let joined = words.joined()
-            if highNames.contains(joined) {
-                high.append(Finding(tool: name, capability: "executes commands"))
-            } else if let match = highVocabulary.first(where: { !$0.words.isDisjoint(with: words) }) {
-                high.append(Finding(tool: name, capability: match.capability))
-            } else if let match = mediumVocabulary.first(where: { !$0.words.isDisjoint(with: words) }) {
-                medium.append(Finding(tool: name, capability: match.capability))
+        var tools: [ToolRisk] = []
+        for (name, signals) in assessed {
+            let tool = toolRisk(name, signals)
+            if tool.level != .low, let top = signals.first(where: { $0.level == tool.level }) {
+                if tool.level == .high {
+                    high.append(Finding(tool: name, capability: top.capability))
+                } else {
+                    medium.append(Finding(tool: name, capability: top.capability))
+                }
             }
+            tools.append(tool)
         }
         let level: Level
         let score: Int
@@ -95,7 +164,27 @@ public enum RiskScorer {
         case .medium: recommendation = "Run through the proxy with the default policy, filesystem roots set, and review the audit log."
         case .low: recommendation = "Safe to run through the proxy with the default policy."
         }
-        return Report(level: level, score: score, high: high, medium: medium, recommendation: recommendation)
+        return Report(level: level, score: score, high: high, medium: medium, recommendation: recommendation, tools: tools)
+    }
+
+    /// One tool's breakdown. HIGH scores 80, plus 5 per further HIGH capability and 2 per MEDIUM
+    /// one (at most 100); MEDIUM scores 45 plus 5 per MEDIUM capability (at most 70); LOW is 10.
+    static func toolRisk(_ name: String, _ signals: [Signal]) -> ToolRisk {
+        let level = signals.map(\.level).max { $0.rank < $1.rank } ?? .low
+        let highCapabilities = Set(signals.filter { $0.level == .high }.map(\.capability)).count
+        let mediumCapabilities = Set(signals.filter { $0.level == .medium }.map(\.capability)).count
+        let score =
+            switch level {
+            case .high: min(100, 80 + 5 * (highCapabilities - 1) + 2 * mediumCapabilities)
+            case .medium: min(70, 45 + 5 * mediumCapabilities)
+            case .low: 10
+            }
+        var seen = Set<String>()
+        var reasons: [String] = []
+        for rank in [Level.high, .medium, .low] {
+            for signal in signals where signal.level == rank && seen.insert(signal.reason).inserted { reasons.append(signal.reason) }
+        }
+        return ToolRisk(name: name, level: level, score: score, reasons: reasons)
     }
 
     /// Lower-case words of a tool name: split at `_ - . / :` and spaces, and at camelCase humps.
@@ -124,7 +213,8 @@ public enum RiskScorer {
 
 extension RiskScorer.Report {
     /// The report in the original API's shape: `risk_level`, `risk_score`, `high_risk_tools`,
-    /// `medium_risk_tools`, `reasons` (tool → capability) and `recommendation`.
+    /// `medium_risk_tools`, `reasons` (tool → capability) and `recommendation`, then `tools`:
+    /// `[{"name", "risk_level", "risk_score", "reasons": [...]}]` (a key old clients ignore).
     public var json: JSONValue {
         var seen = Set<String>()
         let reasons = (high + medium).filter { seen.insert($0.tool).inserted }.map { (key: $0.tool, value: JSONValue.string($0.capability)) }
@@ -135,6 +225,18 @@ extension RiskScorer.Report {
             ("medium_risk_tools", .array(medium.map { .string($0.tool) })),
             ("reasons", .object(reasons)),
             ("recommendation", .string(recommendation)),
+            (
+                "tools",
+                .array(
+                    tools.map { tool in
+                        .object([
+                            ("name", .string(tool.name)),
+                            ("risk_level", .string(tool.level.rawValue)),
+                            ("risk_score", .number(String(tool.score))),
+                            ("reasons", .array(tool.reasons.map { .string($0) })),
+                        ])
+                    })
+            ),
         ])
     }
 }
