@@ -20,7 +20,15 @@ enum HiddenTextScanner {
     }
 
     static func firstHidden(in bytes: UnsafeBufferPointer<UInt8>) -> Match? {
+        firstHiddenSpan(in: bytes)?.match
+    }
+
+    /// The first hidden text in `bytes` and where it is, in UTF-8 byte offsets: from the first
+    /// invisible character of the run that gave it away to the end of that run of invisible
+    /// characters.
+    static func firstHiddenSpan(in bytes: UnsafeBufferPointer<UInt8>) -> (match: Match, range: Range<Int>)? {
         let count = bytes.count
+        var runStart = 0
         var i = 0
         var invisibleRun = 0
         var invisibleTotal = 0
@@ -39,6 +47,7 @@ enum HiddenTextScanner {
                 continue
             }
             let lead = bytes[i]
+            let start = i
             let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
             guard i + length <= count else { break }
             let scalar: UInt32
@@ -56,15 +65,23 @@ enum HiddenTextScanner {
                     previous = 0xE007F
                     continue
                 }
-                return Match(
-                    rule: "unicode.tag-characters",
-                    description: "invisible Unicode Tag characters (U+E0000–E007F), used to smuggle hidden instructions")
+                return (
+                    Match(
+                        rule: "unicode.tag-characters",
+                        description: "invisible Unicode Tag characters (U+E0000–E007F), used to smuggle hidden instructions"),
+                    start..<Self.invisibleRunEnd(bytes, from: i)
+                )
             case 0x202A...0x202E, 0x2066...0x2069:
-                return Match(
-                    rule: "unicode.bidi-override",
-                    description: "a bidirectional override or isolate (U+\(hex(scalar))), which makes text display differently from what is processed"
+                return (
+                    Match(
+                        rule: "unicode.bidi-override",
+                        description:
+                            "a bidirectional override or isolate (U+\(hex(scalar))), which makes text display differently from what is processed"
+                    ),
+                    start..<Self.invisibleRunEnd(bytes, from: i)
                 )
             case 0x200B, 0x200C, 0x200D, 0x2060...0x2064, 0x206A...0x206F, 0xFEFF, 0x180E:
+                if invisibleRun == 0 { runStart = start }
                 invisibleRun += 1
                 let isJoiner = scalar == 0x200C || scalar == 0x200D
                 // A zero-width space separates words in Thai, Lao, Khmer and Myanmar text.
@@ -73,22 +90,35 @@ enum HiddenTextScanner {
                 // Joiners belong between emoji or letters of joining scripts, not after ASCII.
                 if isJoiner, previous < 0x80 { joinersAfterASCII += 1 }
                 if invisibleRun >= 2 || invisibleTotal >= 4 || joinersAfterASCII >= 3 {
-                    return Match(
-                        rule: "unicode.zero-width", description: "zero-width characters (U+\(hex(scalar)) among them), a known steganography channel")
+                    let from = invisibleRun >= 2 ? runStart : start
+                    return (
+                        Match(
+                            rule: "unicode.zero-width",
+                            description: "zero-width characters (U+\(hex(scalar)) among them), a known steganography channel"),
+                        from..<Self.invisibleRunEnd(bytes, from: i)
+                    )
                 }
                 selectorRun = 0
                 softHyphenRun = 0
             case 0xFE00...0xFE0F, 0xE0100...0xE01EF:
+                if selectorRun == 0 { runStart = start }
                 selectorRun += 1
                 if selectorRun >= 2 {
-                    return Match(rule: "unicode.zero-width", description: "a run of variation selectors, a known steganography channel")
+                    return (
+                        Match(rule: "unicode.zero-width", description: "a run of variation selectors, a known steganography channel"),
+                        runStart..<Self.invisibleRunEnd(bytes, from: i)
+                    )
                 }
                 invisibleRun = 0
             case 0x00AD, 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0:
                 // Soft hyphens, the combining grapheme joiner and Hangul fillers render as nothing.
+                if softHyphenRun == 0 { runStart = start }
                 softHyphenRun += 1
                 if softHyphenRun >= 2 {
-                    return Match(rule: "unicode.zero-width", description: "a run of invisible characters (U+\(hex(scalar)))")
+                    return (
+                        Match(rule: "unicode.zero-width", description: "a run of invisible characters (U+\(hex(scalar)))"),
+                        runStart..<Self.invisibleRunEnd(bytes, from: i)
+                    )
                 }
                 invisibleRun = 0
             default:
@@ -99,6 +129,26 @@ enum HiddenTextScanner {
             previous = scalar
         }
         return nil
+    }
+
+    /// The end of the run of invisible characters (Tags, bidi controls, zero-width characters,
+    /// variation selectors, soft hyphens, Hangul fillers) that continues at `start`.
+    static func invisibleRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < bytes.count, bytes[i] >= 0xC2 {
+            let lead = bytes[i]
+            let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            guard i + length <= bytes.count else { break }
+            let scalar = length == 2 ? UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F) : decode(bytes, i, length)
+            switch scalar {
+            case 0xE0000...0xE007F, 0x202A...0x202E, 0x2066...0x2069, 0x200B...0x200D, 0x2060...0x2064, 0x206A...0x206F, 0xFEFF, 0x180E,
+                0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x00AD, 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+                i += length
+            default:
+                return i
+            }
+        }
+        return i
     }
 
     /// Scripts written without spaces, where U+200B marks word breaks.
