@@ -76,6 +76,47 @@ public enum ClientConfig {
         }
     }
 
+    /// A server a client configuration starts or reaches.
+    public struct Server: Sendable, Hashable {
+        public var name: String
+        /// The command line (for a wrapped server, the one after `mcp-shield proxy … --`).
+        public var command: [String]?
+        public var url: String?
+        /// The `env` the client sets for the server.
+        public var environment: [String: String]
+
+        public init(name: String, command: [String]?, url: String?, environment: [String: String]) {
+            self.name = name
+            self.command = command
+            self.url = url
+            self.environment = environment
+        }
+    }
+
+    /// Every server in `config`, in the order written.
+    public static func servers(in config: JSONValue) throws(Failure) -> [Server] {
+        var servers: [Server] = []
+        _ = try rewrite(config) { name, entry throws(Failure) in
+            var environment: [String: String] = [:]
+            if case .object(let members)? = entry["env"] {
+                for (key, value) in members { if case .string(let text) = value { environment[key] = text } }
+            }
+            var server = Server(name: name, command: nil, url: entry["url"]?.stringValue, environment: environment)
+            if case .string(let command)? = entry["command"] {
+                var line = [command] + (try stringArray(entry["args"], name: name))
+                if isWrapped(command: command, arguments: Array(line.dropFirst())), let separator = line.firstIndex(of: "--"),
+                    separator + 1 < line.count
+                {
+                    line = Array(line[(separator + 1)...])
+                }
+                server.command = line
+            }
+            servers.append(server)
+            return (entry, Change(server: name, kind: .skipped))
+        }
+        return servers
+    }
+
     /// Whether `command` + `arguments` is already `mcp-shield proxy … -- …`.
     static func isWrapped(command: String, arguments: [String]) -> Bool {
         let program = command.split(separator: "/").last.map(String.init) ?? command

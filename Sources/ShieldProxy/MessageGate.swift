@@ -49,8 +49,18 @@ public final class MessageGate: Sendable {
     let engine: @Sendable () -> DecisionEngine
     /// Set when the audit store has failed: every `tools/call` is then blocked.
     let auditFailure: @Sendable () -> String?
-    /// Ids (as JSON text) of client `tools/list` requests awaiting their response.
-    private let pendingToolLists = Mutex<Set<String>>([])
+    /// Client list requests (`tools/list`, `prompts/list`, …) awaiting their response, by id (as
+    /// JSON text): the kind listed, and whether the request asked for a later page.
+    let pendingLists = Mutex<[String: (kind: Contract.Kind, paged: Bool)]>([:])
+    /// Pinning, when the policy enables it and a store is at hand.
+    let contracts: ContractPinning?
+    /// What the last `tools/list` said about each tool: its hold and schemas.
+    let toolChecks = Mutex<[String: ToolContractCheck]>([:])
+    /// Prompts and resources held back, by kind and name, with the decision that holds them.
+    let heldEntries = Mutex<[Contract.Kind: [String: Decision]]>([:])
+    /// Holds and findings already recorded this session (kind, name, rule, definition), so a
+    /// client that lists again does not fill the log with the same record.
+    let recordedContractEvents = Mutex<Set<String>>([])
     /// Every client request forwarded and not yet answered, by id (as JSON text): answered with
     /// an error if the server dies first, or when a `tools/call` outlives ``callTimeout``.
     private let pendingRequests = Mutex<[String: Pending]>([:])
@@ -62,15 +72,18 @@ public final class MessageGate: Sendable {
 
     struct Pending {
         var id: JSONValue
-        var tool: String?
+        var method: String
+        /// The tool, prompt name or resource URI the request is about.
+        var subject: String?
         var deadline: ContinuousClock.Instant?
     }
 
     public init(
         serverName: String, session: String, maxMessageBytes: Int = defaultMaxMessageBytes, engine: @escaping @Sendable () -> DecisionEngine,
-        auditFailure: @escaping @Sendable () -> String? = { nil }, callTimeout: Duration? = nil
+        auditFailure: @escaping @Sendable () -> String? = { nil }, callTimeout: Duration? = nil, contracts: ContractPinning? = nil
     ) {
         self.callTimeout = callTimeout
+        self.contracts = contracts
         self.serverName = serverName
         self.session = session
         self.maxMessageBytes = maxMessageBytes
@@ -132,11 +145,13 @@ public final class MessageGate: Sendable {
 
     private func awaitAnswer(to message: JSONValue) {
         guard case .string(let method)? = message["method"], let id = message["id"] else { return }
-        var pending = Pending(id: id)
-        if method == "tools/call", let callTimeout {
-            if case .string(let tool)? = message["params"]?["name"] { pending.tool = tool }
-            pending.deadline = .now + callTimeout
+        var pending = Pending(id: id, method: method)
+        switch method {
+        case "tools/call", "prompts/get": pending.subject = message["params"]?["name"]?.stringValue
+        case "resources/read": pending.subject = message["params"]?["uri"]?.stringValue
+        default: break
         }
+        if method == "tools/call", let callTimeout { pending.deadline = .now + callTimeout }
         pendingRequests.withLock { $0[id.jsonText] = pending }
     }
 
@@ -160,7 +175,7 @@ public final class MessageGate: Sendable {
                 ("params", .object([("requestId", call.id), ("reason", .string(reason))])),
             ])
             outcome.outputs.append(.toServer(Array(cancel.jsonText.utf8)))
-            outcome.audit.append(rejected(tool: call.tool ?? "(unknown tool)", rule: "sandbox.timeout", reason: reason))
+            outcome.audit.append(rejected(tool: call.subject ?? "(unknown tool)", rule: "sandbox.timeout", reason: reason))
         }
         return outcome
     }
@@ -210,9 +225,14 @@ public final class MessageGate: Sendable {
         switch method {
         case "tools/call":
             return toolCall(message, id: id, audit: &audit)
-        case "tools/list":
-            if let id { pendingToolLists.withLock { _ = $0.insert(id.jsonText) } }
+        case "tools/list", "prompts/list", "resources/list", "resources/templates/list":
+            if let id, let kind = Contract.Kind(listMethod: method) {
+                let paged = message["params"]?["cursor"].map { $0 != .null } ?? false
+                pendingLists.withLock { $0[id.jsonText] = (kind, paged) }
+            }
             return .forward
+        case "prompts/get", "resources/read":
+            return heldEntryRequest(method: method, message: message, id: id, audit: &audit)
         default:
             return .forward
         }
@@ -235,7 +255,7 @@ public final class MessageGate: Sendable {
             decision = Decision(
                 verdict: .block, reason: "the audit store failed (\(failure)); no call is allowed unrecorded", rule: "audit.unavailable")
         } else {
-            decision = engine.evaluate(call)
+            decision = engine.evaluate(call, contract: contractCheck(forTool: call.name, engine: engine))
         }
         let elapsed = ContinuousClock.now - start
         if id == nil, decision.verdict == .allow {
@@ -360,35 +380,31 @@ public final class MessageGate: Sendable {
             guard let id = message["id"] else { return .pass }  // a notification
             return serverRequest(method: method, id: id, params: message["params"], outcome: &outcome)
         }
-        // A response: is it the answer to a tools/list?
-        if let id = message["id"] {
-            _ = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) }
-            // Already answered with a timeout error: a second answer would confuse the client.
-            if timedOut.withLock({ $0.remove(id.jsonText) != nil }) {
-                outcome.outputs.append(.log("mcp-shield: withheld the server's late answer to request \(id.jsonText) (timed out)"))
-                return .withhold
-            }
+        // A response: to which request?
+        guard let id = message["id"] else { return .pass }
+        let request = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) }
+        // Already answered with a timeout error: a second answer would confuse the client.
+        if timedOut.withLock({ $0.remove(id.jsonText) != nil }) {
+            outcome.outputs.append(.log("mcp-shield: withheld the server's late answer to request \(id.jsonText) (timed out)"))
+            return .withhold
         }
-        guard let id = message["id"], pendingToolLists.withLock({ $0.remove(id.jsonText) != nil }) else { return .pass }
-        guard case .object(var result)? = message["result"], let toolsIndex = result.firstIndex(where: { $0.key == "tools" }),
-            case .array(let tools) = result[toolsIndex].value
-        else { return .pass }
+        let list = pendingLists.withLock { $0.removeValue(forKey: id.jsonText) }
+        guard case .object(let result)? = message["result"] else { return .pass }
         let engine = engine()
-        var kept: [JSONValue] = []
-        var hidden: [String] = []
-        for tool in tools {
-            guard case .string(let name)? = tool["name"] else {
-                hidden.append("(a tool without a name)")
-                continue
+        var replacement: [(key: String, value: JSONValue)]?
+        if let list {
+            replacement = listResult(result, kind: list.kind, paged: list.paged, engine: engine, outcome: &outcome)
+        } else if let request {
+            switch request.method {
+            case "initialize": replacement = initializeResult(result, engine: engine, outcome: &outcome)
+            case "tools/call", "prompts/get", "resources/read":
+                replacement = scannedResult(result, request: request, engine: engine, outcome: &outcome)
+            default: break
             }
-            if engine.decideToolName(name).isBlocked { hidden.append(name) } else { kept.append(tool) }
         }
-        guard !hidden.isEmpty else { return .pass }
-        outcome.outputs.append(
-            .log("mcp-shield: hid \(hidden.count) tool(s) the policy \(engine.policy.name) forbids: \(hidden.joined(separator: ", "))"))
-        result[toolsIndex].value = .array(kept)
+        guard let replacement else { return .pass }
         var replaced = members
-        if let index = replaced.firstIndex(where: { $0.key == "result" }) { replaced[index].value = .object(result) }
+        if let index = replaced.firstIndex(where: { $0.key == "result" }) { replaced[index].value = .object(replacement) }
         return .replace(.object(replaced))
     }
 
@@ -454,10 +470,10 @@ public final class MessageGate: Sendable {
 
     var limits: JSONParser.Limits { JSONParser.Limits(maxBytes: maxMessageBytes) }
 
-    private func rejected(tool: String, rule: String, reason: String, policy: String? = nil) -> AuditEntry {
+    func rejected(tool: String, rule: String, reason: String, policy: String? = nil, verdict: Decision.Verdict = .block) -> AuditEntry {
         AuditEntry(
             timeMilliseconds: AuditClock.nowMilliseconds(), surface: .proxy, server: serverName, tool: tool,
-            policy: policy ?? engine().policy.name, decision: .block, rule: rule, reason: reason, path: nil,
+            policy: policy ?? engine().policy.name, decision: verdict, rule: rule, reason: reason, path: nil,
             argumentsDigest: AuditChain.sha256Hex(""), redactedArguments: "null", redactions: 0, truncated: false, session: session,
             latencyNanoseconds: 0)
     }

@@ -84,9 +84,13 @@ public struct ControlPlane: Sendable {
     public let store: any AuditStore
     public let metrics: ShieldMetrics
     public let feed: EventFeed
+    /// The contract pins (`/contracts`), when the server has them (the SQLite default keeps them
+    /// in the audit database).
+    public let contracts: (any ContractStore)?
 
-    public init(configuration: ServerConfiguration, engines: PolicyEngines, store: any AuditStore) {
+    public init(configuration: ServerConfiguration, engines: PolicyEngines, store: any AuditStore, contracts: (any ContractStore)? = nil) {
         self.configuration = configuration
+        self.contracts = contracts
         self.engines = engines
         self.store = store
         writer = AuditWriter(store: store)
@@ -131,6 +135,8 @@ public struct ControlPlane: Sendable {
             let sandboxes = try Self.sandboxSupport(configuration)
             return Response.json(.object([("sandboxes", .array(sandboxes.registry.list().map(\.json)))]))
         }
+        router.get("/contracts") { _, _ in try listContracts() }
+        router.post("/contracts/approve") { request, _ in try await approveContracts(request) }
         router.get("/events") { request, _ in try await events(request) }
         router.get("/metrics") { _, _ in
             Response(
@@ -280,21 +286,35 @@ public struct ControlPlane: Sendable {
         return Response.json(stats.json)
     }
 
-    /// `POST /risk/score` with `{"tool_names": [...]}`.
+    /// `POST /risk/score` with `{"tool_names": [...]}` (the original's shape), or full tool
+    /// definitions: `{"tools": [...]}` as `tools/list` returns them. Definitions are also scanned
+    /// for poisoning; a finding makes the tool HIGH.
     func riskScore(_ request: Request) async throws -> Response {
         var request = request
         let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
-        guard case .array(let items)? = body["tool_names"] else {
-            throw APIError(.badRequest, body["tool_names"] == nil ? "missing_field" : "invalid_field", "\"tool_names\" must be an array of strings")
-        }
-        var names: [String] = []
-        for item in items {
-            guard case .string(let name) = item else {
-                throw APIError(.badRequest, "invalid_field", "\"tool_names\" must hold strings only, found \(item.typeName)")
+        if body["tools"] == nil {
+            guard case .array(let items)? = body["tool_names"] else {
+                throw APIError(
+                    .badRequest, body["tool_names"] == nil ? "missing_field" : "invalid_field",
+                    "\"tool_names\" must be an array of strings (or give \"tools\": tool definitions)")
             }
-            names.append(name)
+            for item in items {
+                guard case .string = item else {
+                    throw APIError(.badRequest, "invalid_field", "\"tool_names\" must hold strings only, found \(item.typeName)")
+                }
+            }
         }
-        return Response.json(RiskScorer.score(names).json)
+        guard let definitions = RiskScorer.definitions(from: body) else {
+            throw APIError(.badRequest, "invalid_field", "\"tools\" must be an array of tool definitions, each an object with a string \"name\"")
+        }
+        let names = Set(definitions.compactMap { $0["name"]?.stringValue ?? $0.stringValue })
+        var findings: [String: [String]] = [:]
+        for definition in definitions {
+            guard case .string(let name)? = definition["name"] else { continue }
+            let found = PoisoningDetector.findings(in: definition, kind: .tool, otherTools: names.subtracting([name]))
+            if !found.isEmpty { findings[name] = found.map(\.rule) }
+        }
+        return Response.json(RiskScorer.score(definitions: definitions, findings: findings).json)
     }
 
     /// `POST /sandbox/launch`: `{"name", "sandbox", "command": [...], "server_name"?, "policy"?,

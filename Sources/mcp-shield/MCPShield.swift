@@ -17,7 +17,7 @@ struct MCPShield: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Inspect.self, Check.self, Risk.self, PolicyCommand.self, Serve.self, AuditCommand.self, Stats.self, Proxy.self, SandboxCommand.self,
-            Connect.self, Wrap.self, Unwrap.self, Demo.self,
+            Connect.self, Wrap.self, Unwrap.self, Approve.self, Pins.self, Scan.self, Demo.self,
         ]
     )
 

@@ -103,10 +103,14 @@ struct Proxy: AsyncParsableCommand {
             throw CLIError("\(error)")
         }
         var queue: AuditQueue?
+        // Pins live beside the audit log; without one, they last for this run (trust on first use
+        // within the session).
+        var pins: any ContractStore = MemoryContractStore()
         if !noAudit {
             let path = db ?? AuditLocation.defaultPath(environment: environment)
             do {
                 queue = AuditQueue(store: try SQLiteAuditStore(path: path))
+                pins = try SQLiteContractStore(path: path)
             } catch {
                 throw CLIError("cannot open the audit database \(path): \(error) (use --no-audit to run without recording)")
             }
@@ -117,7 +121,10 @@ struct Proxy: AsyncParsableCommand {
             serverName: name, session: session, maxMessageBytes: maxMessageBytes, engine: { policies.engine() },
             auditFailure: { auditQueue?.failure },
             // The policy's execution_timeout_seconds is a sandbox setting: it applies under --sandbox.
-            callTimeout: sandbox == nil ? nil : .seconds(policies.engine().policy.sandbox.executionTimeoutSeconds))
+            callTimeout: sandbox == nil ? nil : .seconds(policies.engine().policy.sandbox.executionTimeoutSeconds),
+            contracts: ContractPinning(
+                server: .stdio(name: name, command: command, executable: ChildProcess.resolve(command[0], searchPath: ChildProcess.searchPath)),
+                store: pins))
         var listening: Int32?
         if let listen {
             // A background server: detached from the launcher's terminal and process group.

@@ -64,13 +64,16 @@ struct Serve: AsyncParsableCommand {
             throw CLIError(error.message)
         }
         let store: SQLiteAuditStore
+        let pins: SQLiteContractStore
         do {
             store = try SQLiteAuditStore(path: path)
+            pins = try SQLiteContractStore(path: path)
         } catch {
             throw CLIError("\(error)")
         }
         let catalog = PolicyCatalog(directory: policyDir ?? environment["MCP_SHIELD_POLICY_DIR"])
-        let plane = ControlPlane(configuration: configuration, engines: PolicyEngines(catalog: catalog, context: .host()), store: store)
+        let plane = ControlPlane(
+            configuration: configuration, engines: PolicyEngines(catalog: catalog, context: .host()), store: store, contracts: pins)
         let retention = AuditRetention(days: retainDays, maxRecords: maxRecords)
         var configuredLogger = Logger(label: "mcp-shield")
         configuredLogger.logLevel = .warning

@@ -76,13 +76,15 @@ final class Terminal: Sendable {
     }
 
     /// `text` safe to print on a terminal: control characters (C0, DEL, C1, which include the
-    /// escape sequences that recolour, retitle or rewrite a terminal) and bidirectional
-    /// overrides are shown as `\u{…}` escapes. Audit values come from clients and servers.
+    /// escape sequences that recolour, retitle or rewrite a terminal) and format characters
+    /// (bidirectional overrides, zero-width characters, Unicode Tags) are shown as `\u{…}` escapes. Audit values come from clients and servers.
     static func sanitize(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if v < 0x20 || (0x7f...0x9f).contains(v) || (0x202a...0x202e).contains(v) || (0x2066...0x2069).contains(v) {
+            // Format characters (zero-width, bidi controls, Unicode Tags) print as nothing or
+            // reorder what follows: a poisoned definition must show what it hides.
+            if v < 0x20 || (0x7f...0x9f).contains(v) || scalar.properties.generalCategory == .format {
                 out += "\\u{\(String(v, radix: 16))}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -12,13 +12,13 @@ import Testing
         let client: Client
         let database: String
 
-        init(kind: String, extra: [String] = []) async throws {
-            database = NSTemporaryDirectory() + "mcp-shield-sdk-\(UUID().uuidString).db"
+        init(kind: String, extra: [String] = [], serverName: String? = nil, database: String? = nil, environment: [String: String] = [:]) async throws {
+            self.database = database ?? NSTemporaryDirectory() + "mcp-shield-sdk-\(UUID().uuidString).db"
             let demo = CLI.binary.deletingLastPathComponent().appendingPathComponent("mcp-shield-demo-server").path
             process = Process()
             process.executableURL = CLI.binary
-            process.arguments = ["proxy", "--server-name", "demo-\(kind)", "--db", database] + extra + ["--", demo, kind]
-            process.environment = ["HOME": "/home/user", "PATH": "/usr/bin:/bin"]
+            process.arguments = ["proxy", "--server-name", serverName ?? "demo-\(kind)", "--db", self.database] + extra + ["--", demo, kind]
+            process.environment = ["HOME": "/home/user", "PATH": "/usr/bin:/bin"].merging(environment) { _, given in given }
             let toProxy = Pipe()
             let fromProxy = Pipe()
             process.standardInput = toProxy

@@ -171,6 +171,56 @@ import Testing
         }
     }
 
+    @Test func contractSectionsAndPolicySchemas() throws {
+        let yaml = """
+            allowed_tools: ['*']
+            contracts:
+              pinning: false
+              poisoning: flag
+              validate_results: false
+            responses:
+              injection: block
+            tools:
+              run_sql:
+                input_schema:
+                  type: object
+                  properties:
+                    query: {type: string, maxLength: 20, pattern: '^SELECT '}
+                    limit: {type: integer, maximum: 100}
+                  required: [query]
+                  additionalProperties: false
+            """
+        let policy = try load(yaml)
+        #expect(!policy.contracts.pinning && policy.contracts.poisoning == .flag && !policy.contracts.validateResults)
+        #expect(policy.contracts.validateArguments && policy.responses.injection == .block && policy.responses.redactSecrets)
+        var reloaded = try PolicyLoader.load(yaml: policy.effectiveYAML, name: policy.name, source: "effective")
+        reloaded.description = policy.description
+        #expect(reloaded == policy)
+        // The policy's schema applies on every surface, through evaluate.
+        let engine = DecisionEngine(policy: policy, context: Fixtures.context)
+        func decide(_ arguments: String) throws -> Decision {
+            engine.evaluate(ToolCall(name: "run_sql", arguments: try JSONParser.parse(arguments)))
+        }
+        #expect(try decide(#"{"query":"SELECT 1","limit":5}"#).verdict == .allow)
+        let tooBig = try decide(#"{"query":"SELECT 1","limit":500}"#)
+        #expect(tooBig.rule == "schema.range" && tooBig.path == "$.limit")
+        #expect(try decide(#"{"query":"DROP TABLE x"}"#).rule == "schema.pattern")
+        #expect(try decide(#"{"query":"SELECT 1","extra":1}"#).rule == "schema.additional-properties")
+        #expect(engine.evaluate(ToolCall(name: "other", arguments: .object([("limit", .number("500"))]))).verdict == .allow)
+    }
+
+    @Test(arguments: [
+        ("allowed_tools: ['*']\ncontracts:\n  pinnig: true\n", "did you mean \"pinning\""),
+        ("allowed_tools: ['*']\ncontracts:\n  poisoning: warn\n", "expected flag or block"),
+        ("allowed_tools: ['*']\nresponses:\n  injection: yes\n", "expected off or flag or wrap or block"),
+        ("allowed_tools: ['*']\ntools:\n  x:\n    input_schema: {pattern: '(unclosed'}\n", "not a schema mcp-shield can enforce"),
+        ("allowed_tools: ['*']\ntools:\n  x:\n    input_schema: {$ref: 'https://example.com/s.json'}\n", "not a schema mcp-shield can enforce"),
+    ])
+    func contractSettingErrorsAreClear(_ yaml: String, _ message: String) {
+        let problem = error(yaml).map { "\($0)" }
+        #expect(problem?.contains(message) == true, "\(problem ?? "no error")")
+    }
+
     @Test(arguments: [
         "allowed_tools: ['*']\nblocked_tool_patterns: [!!binary ZXhlYw==]\n",
         "allowed_tools: ['*']\nblock_network: !!str false\n",

@@ -36,6 +36,8 @@ public struct DecisionEngine: Sendable {
     let commands: CommandGuard
     let blockedArgPatterns: [String]
     let blockedToolPatterns: [(pattern: String, isGlob: Bool)]
+    /// The policy's own argument schemas (`tools: {PATTERN: {input_schema: …}}`), compiled.
+    let policySchemas: [(pattern: String, schema: Result<JSONSchema, JSONSchema.CompileError>)]
 
     /// Compiles `policy` for evaluation.
     ///
@@ -51,6 +53,9 @@ public struct DecisionEngine: Sendable {
         commands = CommandGuard(paths: paths, egress: egress)
         blockedArgPatterns = policy.blockedArgPatterns.map { $0.lowercased() }
         blockedToolPatterns = policy.blockedToolPatterns.map { (Self.fold($0), Glob.isPattern($0)) }
+        policySchemas = policy.toolRules.compactMap { rule in
+            rule.inputSchema.map { schema in (rule.toolPattern, Result { () throws(JSONSchema.CompileError) in try JSONSchema(schema) }) }
+        }
     }
 
     /// Decides one tool call.
@@ -59,6 +64,11 @@ public struct DecisionEngine: Sendable {
         guard case .object = call.arguments else {
             return .block(
                 Finding(rule: "args.malformed", reason: "tool arguments must be a JSON object, found \(call.arguments.typeName)", path: "$"))
+        }
+        for (pattern, schema) in policySchemas where Glob.matches(pattern, call.name) {
+            if let finding = Self.schemaFinding(schema, call.arguments, owner: "the policy's input_schema for \(quote(pattern))") {
+                return .block(finding)
+            }
         }
         var walker = ArgumentWalker(engine: self, tool: ToolProfile(name: call.name, policy: policy))
         if let finding = walker.walk(call.arguments) { return .block(finding) }

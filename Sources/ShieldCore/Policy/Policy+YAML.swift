@@ -44,6 +44,16 @@ extension Policy {
             "  host_user: \(sandbox.hostUser)",
         ]
         if let image = sandbox.image { lines.append("  image: \(JSONValue.quoted(image))") }
+        lines += [
+            "contracts:",
+            "  pinning: \(contracts.pinning)",
+            "  poisoning: \(contracts.poisoning.rawValue)",
+            "  validate_arguments: \(contracts.validateArguments)",
+            "  validate_results: \(contracts.validateResults)",
+            "responses:",
+            "  redact_secrets: \(responses.redactSecrets)",
+            "  injection: \(responses.injection.rawValue)",
+        ]
         if toolRules.isEmpty {
             lines.append("tools: {}")
         } else {
@@ -51,6 +61,8 @@ extension Policy {
             for rule in toolRules {
                 lines.append("  \(JSONValue.quoted(rule.toolPattern)):")
                 if let shell = rule.shell { lines.append("    shell: \(shell)") }
+                // JSON is YAML (flow style): the schema is written as its JSON text.
+                if let schema = rule.inputSchema { lines.append("    input_schema: \(schema.jsonText)") }
                 if !rule.arguments.isEmpty {
                     lines.append("    arguments:")
                     for (key, kind) in rule.arguments.sorted(by: { $0.key < $1.key }) {

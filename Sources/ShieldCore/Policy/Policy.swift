@@ -32,6 +32,10 @@ public struct Policy: Sendable, Hashable {
     public var sandbox: SandboxSettings
     /// Which requests a server may send to the client (the proxy enforces them).
     public var serverRequests: ServerRequests
+    /// How the proxy treats what servers say about themselves: pinning, poisoning, schemas.
+    public var contracts: Contracts
+    /// What the proxy does to results before the client (and its model) reads them.
+    public var responses: Responses
 
     public init(
         name: String,
@@ -45,7 +49,9 @@ public struct Policy: Sendable, Hashable {
         shellTools: [String] = [],
         toolRules: [ToolRule] = [],
         sandbox: SandboxSettings = SandboxSettings(),
-        serverRequests: ServerRequests = ServerRequests()
+        serverRequests: ServerRequests = ServerRequests(),
+        contracts: Contracts = Contracts(),
+        responses: Responses = Responses()
     ) {
         self.name = name
         self.description = description
@@ -59,6 +65,8 @@ public struct Policy: Sendable, Hashable {
         self.toolRules = toolRules
         self.sandbox = sandbox
         self.serverRequests = serverRequests
+        self.contracts = contracts
+        self.responses = responses
     }
 }
 
@@ -120,10 +128,15 @@ extension Policy {
         /// Argument key (or dotted path from the arguments object) → kind.
         public var arguments: [String: ArgumentKind]
 
-        public init(toolPattern: String, shell: Bool? = nil, arguments: [String: ArgumentKind] = [:]) {
+        /// A JSON Schema the tool's arguments must also satisfy, on top of the schema the server
+        /// declares: how a policy adds or tightens constraints.
+        public var inputSchema: JSONValue?
+
+        public init(toolPattern: String, shell: Bool? = nil, arguments: [String: ArgumentKind] = [:], inputSchema: JSONValue? = nil) {
             self.toolPattern = toolPattern
             self.shell = shell
             self.arguments = arguments
+            self.inputSchema = inputSchema
         }
     }
 
@@ -165,6 +178,53 @@ extension Policy {
         public var hostUser = 65534
         /// The image a container backend runs the server from.
         public var image: String?
+
+        public init() {}
+    }
+}
+
+extension Policy {
+    /// What a finding in a server's self-description leads to.
+    public enum FindingAction: String, Sendable, Hashable, CaseIterable {
+        /// Recorded and reported; the tool stays usable.
+        case flag
+        /// The tool (prompt, resource, instructions) is held: hidden and its calls blocked.
+        case block
+    }
+
+    /// Contract pinning ("rug pull" protection), poisoning detection and schema validation.
+    public struct Contracts: Sendable, Hashable {
+        /// Pin every tool, prompt, resource and the server's instructions on first use; hold a new
+        /// or changed one until `mcp-shield approve`.
+        public var pinning = true
+        /// What poisoning findings (hidden instructions, credential files, cross-tool
+        /// instructions, invisible Unicode, exfiltration URLs) in a definition lead to.
+        public var poisoning = FindingAction.block
+        /// Validate tool-call arguments against the tool's `inputSchema`.
+        public var validateArguments = true
+        /// Validate `structuredContent` in results against the tool's `outputSchema`.
+        public var validateResults = true
+
+        public init() {}
+    }
+
+    /// What is done to injected instructions found in a result.
+    public enum InjectionAction: String, Sendable, Hashable, CaseIterable {
+        /// Not looked for.
+        case off
+        /// Recorded; the result is forwarded unchanged.
+        case flag
+        /// The text is wrapped in a notice telling the model it is data, not instructions.
+        case wrap
+        /// The result is withheld; the client gets a tool error saying why.
+        case block
+    }
+
+    /// Scanning of `tools/call`, `resources/read` and `prompts/get` results.
+    public struct Responses: Sendable, Hashable {
+        /// Replace live-shaped credentials in results with `[REDACTED:kind]`.
+        public var redactSecrets = true
+        public var injection = InjectionAction.wrap
 
         public init() {}
     }

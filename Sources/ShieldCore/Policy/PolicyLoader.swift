@@ -99,6 +99,8 @@ private final class YAMLReader {
             case "tools": policy.toolRules = try toolRules(value, path)
             case "server_requests": policy.serverRequests = try serverRequests(value, path)
             case "sandbox": try sandbox(value, path, into: &policy.sandbox)
+            case "contracts": policy.contracts = try contracts(value, path)
+            case "responses": policy.responses = try responses(value, path)
             default:
                 throw unknownKey(key, value, path, known: Self.topLevelKeys)
             }
@@ -115,6 +117,7 @@ private final class YAMLReader {
         "description", "allowed_tools", "blocked_tool_patterns", "blocked_arg_patterns",
         "block_network", "block_env_access", "max_memory_mb", "execution_timeout_seconds",
         "egress", "filesystem", "secrets", "commands", "tools", "server_requests", "sandbox",
+        "contracts", "responses",
     ]
 
     // MARK: Sections
@@ -158,6 +161,74 @@ private final class YAMLReader {
             }
         }
         return requests
+    }
+
+    func contracts(_ node: Node, _ path: String) throws(PolicyError) -> Policy.Contracts {
+        var contracts = Policy.Contracts()
+        let known = ["pinning", "poisoning", "validate_arguments", "validate_results"]
+        try forEachMember(of: node, key: path) { (key, value, path) throws(PolicyError) in
+            switch key {
+            case "pinning": contracts.pinning = try bool(value, path)
+            case "poisoning": contracts.poisoning = try choice(value, path)
+            case "validate_arguments": contracts.validateArguments = try bool(value, path)
+            case "validate_results": contracts.validateResults = try bool(value, path)
+            default: throw unknownKey(key, value, path, known: known)
+            }
+        }
+        return contracts
+    }
+
+    func responses(_ node: Node, _ path: String) throws(PolicyError) -> Policy.Responses {
+        var responses = Policy.Responses()
+        try forEachMember(of: node, key: path) { (key, value, path) throws(PolicyError) in
+            switch key {
+            case "redact_secrets": responses.redactSecrets = try bool(value, path)
+            case "injection": responses.injection = try choice(value, path)
+            default: throw unknownKey(key, value, path, known: ["redact_secrets", "injection"])
+            }
+        }
+        return responses
+    }
+
+    /// One of an enumeration's raw values.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, _ path: String) throws(PolicyError) -> Choice
+    where Choice.RawValue == String {
+        let text = try string(node, path)
+        guard let value = Choice(rawValue: text) else {
+            throw error(node, path, "expected \(Choice.allCases.map(\.rawValue).joined(separator: " or ")), found \"\(text)\"")
+        }
+        return value
+    }
+
+    /// A YAML value as JSON: mappings, lists, and scalars typed the way YAML's core schema types
+    /// them (a quoted scalar is always a string).
+    func json(_ node: Node, _ path: String, depth: Int = 0) throws(PolicyError) -> JSONValue {
+        try spend(node, path)
+        guard depth < 64 else { throw error(node, path, "nested more than 64 levels") }
+        switch node {
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONValue)] = []
+            for (keyNode, value) in mapping {
+                guard case .scalar(let scalar) = keyNode else { throw error(keyNode, path, "keys must be plain strings") }
+                members.append((scalar.string, try json(value, "\(path).\(scalar.string)", depth: depth + 1)))
+            }
+            return .object(members)
+        case .sequence(let sequence):
+            var elements: [JSONValue] = []
+            for element in sequence { elements.append(try json(element, path, depth: depth + 1)) }
+            return .array(elements)
+        case .scalar(let scalar):
+            guard Self.plainTags.contains(scalar.tag.description) else {
+                throw error(node, path, "YAML tag \(scalar.tag.description) is not allowed here; write the value as plain text")
+            }
+            if scalar.style != .plain { return .string(scalar.string) }
+            if node.null != nil { return .null }
+            if let bool = node.bool { return .bool(bool) }
+            if node.int != nil || node.float != nil, let number = try? JSONParser.parse(scalar.string), case .number = number { return number }
+            return .string(scalar.string)
+        case .alias:
+            throw error(node, path, "aliases are not allowed in a schema")
+        }
     }
 
     /// The `sandbox` section; the original top-level keys (`block_network`, …) stay where they were.
@@ -222,6 +293,14 @@ private final class YAMLReader {
             try forEachMember(of: value, key: path) { (key, value, path) throws(PolicyError) in
                 switch key {
                 case "shell": rule.shell = try bool(value, path)
+                case "input_schema":
+                    let schema = try json(value, path)
+                    do throws(JSONSchema.CompileError) {
+                        _ = try JSONSchema(schema)
+                    } catch {
+                        throw self.error(value, path, "not a schema mcp-shield can enforce: \(error)")
+                    }
+                    rule.inputSchema = schema
                 case "arguments":
                     try forEachMember(of: value, key: path) { (argument, value, path) throws(PolicyError) in
                         let kindName = try string(value, path)
@@ -231,7 +310,7 @@ private final class YAMLReader {
                         }
                         rule.arguments[argument] = kind
                     }
-                default: throw unknownKey(key, value, path, known: ["shell", "arguments"])
+                default: throw unknownKey(key, value, path, known: ["shell", "arguments", "input_schema"])
                 }
             }
             rules.append(rule)
