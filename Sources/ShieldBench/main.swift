@@ -159,13 +159,15 @@ func toolOutput(bytes: Int, seeded: Bool) -> JSONValue {
     }
     return .object([("content", .array([.object([("type", .string("text")), ("text", .string(text))])]))])
 }
-if selected("r") {
+// `shield-bench r10` runs the 10 KB case alone, for profiling.
+if selected("r") || only == "r10" {
     var options = ResponseScanner.Options()
     options.injection = .wrap
     let scanner = ResponseScanner(options: options)
     for (name, bytes, seeded) in [
         ("10 KB result, clean", 10 << 10, false), ("1 MiB result, clean", 1 << 20, false), ("1 MiB result, seeded", 1 << 20, true),
     ] {
+        if only == "r10", bytes > 100_000 { continue }
         let result = toolOutput(bytes: bytes, seeded: seeded)
         let iterations = bytes > 100_000 ? 300 : 20_000
         report(

@@ -177,6 +177,24 @@ enum SecretScanner {
         return table
     }()
 
+    /// The two-byte openings worth a closer look (a shape's first two bytes, `--` of a private
+    /// key header, `ey` of a JWT, `ho` of a Slack webhook host, `SG` of a SendGrid key, `di` of a
+    /// Discord webhook host), as a bitset indexed by `first << 8 | second`: prose starts many
+    /// words with a shape's first letter, and very few with its first two.
+    static let interestingPairs: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 65536 / 64)
+        func insert(_ a: UInt8, _ b: UInt8) {
+            let index = Int(a) << 8 | Int(b)
+            bits[index >> 6] |= 1 << UInt64(index & 63)
+        }
+        for shape in shapes { insert(shape.prefix[0], shape.prefix[1]) }
+        for pair in ["--", "ey", "ho", "SG", "di"] {
+            let bytes = Array(pair.utf8)
+            insert(bytes[0], bytes[1])
+        }
+        return bits
+    }()
+
     /// The first credential in `text`, or `nil`.
     ///
     /// - Parameter keyMentionsSecret: the JSON key holding `text` names a secret
@@ -202,30 +220,40 @@ enum SecretScanner {
     static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>, keyMentionsSecret: Bool = false) -> Match? {
         let count = bytes.count
         let classes = byteClasses
+        let pairs = interestingPairs
         return classes.withUnsafeBufferPointer { classes -> Match? in
-            var i = 0
-            var base64RunStart = 0
-            var previousIsWord = false
-            var noJWTBefore = 0
-            while i < count {
-                let byte = bytes[i]
-                let kind = classes[Int(byte)]
-                if kind & 1 == 0 {
-                    if i - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, i, keyMentionsSecret: keyMentionsSecret) {
+            pairs.withUnsafeBufferPointer { pairs -> Match? in
+                var i = 0
+                // The length of the run of base64 bytes ending before `i`.
+                var base64Run = 0
+                var previousIsWord = false
+                var noJWTBefore = 0
+                // Branch-light: every test below is almost always false on ordinary text, so the
+                // loop runs without mispredictions; the byte after the last is taken as 0, which
+                // opens no pair.
+                while i < count {
+                    let byte = bytes[i]
+                    let kind = classes[Int(byte)]
+                    let isBase64 = Int(kind & 1)
+                    if base64Run == 40, isBase64 == 0, let match = awsSecretKey(bytes, i - 40, i, keyMentionsSecret: keyMentionsSecret) {
                         return match
                     }
-                    base64RunStart = i + 1
+                    base64Run = (base64Run &+ 1) &* isBase64
+                    let next = i + 1 < count ? bytes[i + 1] : 0
+                    let pair = Int(byte) << 8 | Int(next)
+                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0,
+                        let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord, noJWTBefore: &noJWTBefore)
+                    {
+                        return match
+                    }
+                    previousIsWord = kind & 2 != 0
+                    i += 1
                 }
-                if kind & 4 != 0 {
-                    if let match = examine(bytes, at: i, byte: byte, previousIsWord: previousIsWord, noJWTBefore: &noJWTBefore) { return match }
+                if base64Run == 40, let match = awsSecretKey(bytes, count - 40, count, keyMentionsSecret: keyMentionsSecret) {
+                    return match
                 }
-                previousIsWord = kind & 2 != 0
-                i += 1
+                return nil
             }
-            if count - base64RunStart == 40, let match = awsSecretKey(bytes, base64RunStart, count, keyMentionsSecret: keyMentionsSecret) {
-                return match
-            }
-            return nil
         }
     }
 
