@@ -11,8 +11,8 @@ struct PoisoningCase: Sendable {
     var tool: JSONValue
     var note: String
 
-    static func load() -> [PoisoningCase] {
-        let url = Fixtures.corpusDirectory.appendingPathComponent("contracts").appendingPathComponent("tools.jsonl")
+    static func load(_ file: String) -> [PoisoningCase] {
+        let url = Fixtures.corpusDirectory.appendingPathComponent("contracts").appendingPathComponent(file)
         let text = try! String(contentsOf: url, encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
@@ -24,13 +24,33 @@ struct PoisoningCase: Sendable {
         }
     }
 
-    static let all = load()
+    /// The corpus the detector was developed against.
+    static let all = load("tools.jsonl")
+    /// A held-out corpus written from the categories alone, by someone who had not seen the
+    /// detector's rules or the corpus above: its figures are the honest ones.
+    static let heldOut = load("heldout.jsonl")
+}
+
+/// Precision and recall of the detector on a set of cases.
+struct PoisoningMetrics {
+    var table = ""
+    var precision = 0.0
+    var recall = 0.0
+    var recallByCategory: [ContractFinding.Category: Double] = [:]
+    var falsePositives: [String] = []
+    var misses: [String] = []
 }
 
 @Suite struct PoisoningCorpusTests {
     /// Every tool name in the corpus: each case is judged as if all the others were listed beside
     /// it, so a description naming another tool is tested against the names a client would see.
     static let toolNames = Set(PoisoningCase.all.compactMap { $0.tool["name"]?.stringValue })
+
+    /// The bar for the held-out corpus: below it, the detector has regressed.
+    enum HeldOutBar {
+        static let precision = 0.9
+        static let recall = 0.65
+    }
 
     @Test func corpusIsLargeAndCoversEveryCategory() {
         let cases = PoisoningCase.all
@@ -44,8 +64,8 @@ struct PoisoningCase: Sendable {
         #expect(cases.filter(\.poisoned).allSatisfy { $0.category != nil }, "every poisoned case names its category")
     }
 
-    @Test func precisionAndRecallMeetTheBar() {
-        let cases = PoisoningCase.all
+    static func measure(_ cases: [PoisoningCase]) -> PoisoningMetrics {
+        let toolNames = Set(cases.compactMap { $0.tool["name"]?.stringValue })
         var detected: [String: (hits: Int, total: Int)] = [:]
         var flaggedByCategory: [String: (poisoned: Int, all: Int)] = [:]
         var falsePositives: [String] = []
@@ -54,7 +74,7 @@ struct PoisoningCase: Sendable {
         var flaggedBenign = 0
         var detectedForCategory = 0
         for c in cases {
-            let findings = PoisoningDetector.scan(tool: c.tool, otherTools: Self.toolNames)
+            let findings = PoisoningDetector.scan(tool: c.tool, otherTools: toolNames)
             let categories = Set(findings.map(\.category))
             for category in categories {
                 var entry = flaggedByCategory[category.rawValue, default: (0, 0)]
@@ -89,22 +109,47 @@ struct PoisoningCase: Sendable {
             let flagged = flaggedByCategory[category.rawValue] ?? (0, 0)
             let categoryRecall = Double(hits.hits) / Double(max(1, hits.total))
             let categoryPrecision = flagged.all == 0 ? 1 : Double(flagged.poisoned) / Double(flagged.all)
-            table += pad(category.rawValue, 22) + pad("\(hits.total)", 7) + pad(format(categoryRecall), 8) + format(categoryPrecision) + "\n"
+            let row: [String] = [pad(category.rawValue, 22), pad("\(hits.total)", 7), pad(format(categoryRecall), 8), format(categoryPrecision)]
+            table += row.joined() + "\n"
         }
-        table += pad("overall", 22) + pad("\(poisonedCount)", 7) + pad(format(recall), 8) + format(precision) + "\n"
+        let total: [String] = [pad("overall", 22), pad("\(poisonedCount)", 7), pad(format(recall), 8), format(precision)]
+        table += total.joined() + "\n"
         table += "benign cases: \(cases.count - poisonedCount), flagged: \(flaggedBenign)\n"
-        print(table)
-        if !misses.isEmpty { print("missed:\n  " + misses.joined(separator: "\n  ")) }
-        if !falsePositives.isEmpty { print("false positives:\n  " + falsePositives.joined(separator: "\n  ")) }
-
-        #expect(precision >= 0.95, "precision \(format(precision))\n\(table)")
-        #expect(recall >= 0.90, "recall \(format(recall)); missed:\n\(misses.joined(separator: "\n"))")
+        var metrics = PoisoningMetrics(table: table, precision: precision, recall: recall, falsePositives: falsePositives, misses: misses)
         for category in ContractFinding.Category.allCases {
             let hits = detected[category.rawValue] ?? (0, 0)
-            let categoryRecall = Double(hits.hits) / Double(max(1, hits.total))
-            #expect(categoryRecall >= 0.8, "\(category.rawValue) recall \(format(categoryRecall)); missed:\n\(misses.joined(separator: "\n"))")
+            metrics.recallByCategory[category] = Double(hits.hits) / Double(max(1, hits.total))
         }
-        #expect(falsePositives.count <= 3, "benign cases flagged:\n\(falsePositives.joined(separator: "\n"))")
+        return metrics
+    }
+
+    static func show(_ title: String, _ metrics: PoisoningMetrics) {
+        print("\(title)\n\(metrics.table)")
+        if !metrics.misses.isEmpty { print("missed:\n  " + metrics.misses.joined(separator: "\n  ")) }
+        if !metrics.falsePositives.isEmpty { print("false positives:\n  " + metrics.falsePositives.joined(separator: "\n  ")) }
+    }
+
+    @Test func precisionAndRecallMeetTheBar() {
+        let metrics = Self.measure(PoisoningCase.all)
+        Self.show("development corpus (Corpus/contracts/tools.jsonl)", metrics)
+        let misses = metrics.misses.joined(separator: "\n")
+        #expect(metrics.precision >= 0.95, "precision \(Self.format(metrics.precision))\n\(metrics.table)")
+        #expect(metrics.recall >= 0.90, "recall \(Self.format(metrics.recall)); missed:\n\(misses)")
+        for (category, recall) in metrics.recallByCategory {
+            #expect(recall >= 0.8, "\(category.rawValue) recall \(Self.format(recall)); missed:\n\(misses)")
+        }
+        #expect(metrics.falsePositives.count <= 3, "benign cases flagged:\n\(metrics.falsePositives.joined(separator: "\n"))")
+    }
+
+    /// The held-out corpus, never tuned against: the bar is lower, and the figures are what
+    /// BENCHMARKS.md reports as the detector's expected quality.
+    @Test func heldOutCorpusFigures() {
+        let cases = PoisoningCase.heldOut
+        #expect(cases.filter(\.poisoned).count >= 50 && cases.filter { !$0.poisoned }.count >= 50)
+        let metrics = Self.measure(cases)
+        Self.show("held-out corpus (Corpus/contracts/heldout.jsonl)", metrics)
+        #expect(metrics.precision >= HeldOutBar.precision, "precision \(Self.format(metrics.precision))\n\(metrics.table)")
+        #expect(metrics.recall >= HeldOutBar.recall, "recall \(Self.format(metrics.recall))\n\(metrics.table)")
     }
 
     @Test func findingsNameTheToolAndTheField() {
@@ -162,12 +207,12 @@ struct PoisoningCase: Sendable {
         #expect(elapsed < .seconds(5))
     }
 
-    func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         let scaled = Int((value * 1000).rounded())
         return "\(scaled / 1000).\(String(repeating: "0", count: 3 - String(scaled % 1000).count))\(scaled % 1000)"
     }
 
-    func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(1, width - text.count))
     }
 }
