@@ -109,10 +109,11 @@ extension MessageGate {
         let scanned = named.map {
             (name: $0.name, entry: $0.entry, findings: findings(in: $0.entry, kind: kind, otherTools: names.subtracting([$0.name])))
         }
+        let complete = !paged && (result.first(where: { $0.key == "nextCursor" })?.value ?? .null) == .null
         let statuses = pinStatuses(
             kind: kind, contracts: scanned.map { Contract(kind: kind, name: $0.name, definition: $0.entry) },
             untrusted: Set(scanned.filter { !$0.findings.isEmpty && engine.policy.contracts.poisoning == .block }.map(\.name)),
-            complete: !paged && result.first(where: { $0.key == "nextCursor" }) == nil, engine: engine, outcome: &outcome)
+            complete: complete, engine: engine, outcome: &outcome)
         var held: [String] = []
         var holds: [String: Decision] = [:]
         for (name, entry, findings) in scanned {
@@ -140,6 +141,7 @@ extension MessageGate {
             toolChecks.withLock { checks in for name in names { checks[name] = ToolContractCheck(hold: unavailable(nil)) } }
         }
         if kind != .tool { heldEntries.withLock { $0[kind, default: [:]].merge(holds) { _, new in new } } }
+        if kind == .tool, complete { clientListedTools() }
         if !held.isEmpty {
             outcome.outputs.append(
                 .log(
@@ -156,6 +158,8 @@ extension MessageGate {
     func initializeResult(_ result: [(key: String, value: JSONValue)], engine: DecisionEngine, outcome: inout Outcome) -> [(
         key: String, value: JSONValue
     )]? {
+        let hasTools = JSONValue.object(result)["capabilities"]?["tools"] != nil
+        proxyListing.withLock { $0.serverHasTools = hasTools }
         guard let index = result.firstIndex(where: { $0.key == "instructions" }), case .string(let text) = result[index].value else { return nil }
         let found = PoisoningDetector.scan(text: text, field: "$.instructions", tool: nil, otherTools: [])
         let contract = Contract(kind: .instructions, name: "instructions", definition: .string(text))

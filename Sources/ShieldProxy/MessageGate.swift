@@ -61,6 +61,9 @@ public final class MessageGate: Sendable {
     /// Holds and findings already recorded this session (kind, name, rule, definition), so a
     /// client that lists again does not fill the log with the same record.
     let recordedContractEvents = Mutex<Set<String>>([])
+    /// The proxy's own `tools/list`, which pins a session's tools even when the client calls
+    /// without listing (see ``MessageGate/ProxyListing``).
+    let proxyListing = Mutex(ProxyListing())
     /// Every client request forwarded and not yet answered, by id (as JSON text): answered with
     /// an error if the server dies first, or when a `tools/call` outlives ``callTimeout``.
     private let pendingRequests = Mutex<[String: Pending]>([:])
@@ -123,6 +126,7 @@ public final class MessageGate: Sendable {
                     awaitAnswer(to: element)
                 case .reply(let reply): replies.append(reply)
                 case .drop: break
+                case .deferred: proxyListing.withLock { $0.deferred.append((element, nil)) }
                 }
             }
             if forwarded.count == elements.count {
@@ -138,12 +142,14 @@ public final class MessageGate: Sendable {
                 awaitAnswer(to: message)
             case .reply(let reply): outcome.outputs.append(.toClient(Array(reply.jsonText.utf8)))
             case .drop: break
+            case .deferred: proxyListing.withLock { $0.deferred.append((message, Self.forwardable(line, message))) }
             }
         }
+        outcome.outputs += takeInjections().map(Output.toServer)
         return outcome
     }
 
-    private func awaitAnswer(to message: JSONValue) {
+    func awaitAnswer(to message: JSONValue) {
         guard case .string(let method)? = message["method"], let id = message["id"] else { return }
         var pending = Pending(id: id, method: method)
         switch method {
@@ -184,9 +190,13 @@ public final class MessageGate: Sendable {
     /// waits forever for a server that is gone (killed for exceeding its memory, say).
     public func serverExited(_ how: String) -> Outcome {
         var outcome = Outcome()
-        let unanswered = pendingRequests.withLock { pending in
+        var unanswered = pendingRequests.withLock { pending in
             defer { pending.removeAll() }
             return pending.values.map(\.id).sorted { $0.jsonText < $1.jsonText }
+        }
+        unanswered += proxyListing.withLock { listing in
+            defer { listing.deferred.removeAll() }
+            return listing.deferred.compactMap { $0.message["id"] }
         }
         for id in unanswered {
             outcome.outputs.append(.toClient(Self.errorResponse(id: id, code: -32603, message: "the MCP server exited before answering (\(how))")))
@@ -207,9 +217,11 @@ public final class MessageGate: Sendable {
         case forward
         case reply(JSONValue)
         case drop
+        /// A `tools/call` that waits for the proxy's own `tools/list` to be answered.
+        case deferred
     }
 
-    private func clientMessage(_ message: JSONValue, audit: inout [AuditEntry]) -> Verdict {
+    func clientMessage(_ message: JSONValue, audit: inout [AuditEntry]) -> Verdict {
         guard case .object(let members) = message else {
             return .reply(.object(Self.errorMembers(id: .null, code: -32600, message: "a JSON-RPC message must be an object")))
         }
@@ -233,6 +245,9 @@ public final class MessageGate: Sendable {
             return .forward
         case "prompts/get", "resources/read":
             return heldEntryRequest(method: method, message: message, id: id, audit: &audit)
+        case "notifications/initialized":
+            listToolsOnInitialized()
+            return .forward
         default:
             return .forward
         }
@@ -254,6 +269,14 @@ public final class MessageGate: Sendable {
         if let failure = auditFailure() {
             decision = Decision(
                 verdict: .block, reason: "the audit store failed (\(failure)); no call is allowed unrecorded", rule: "audit.unavailable")
+        } else if isUnknownTool(call.name, engine: engine) {
+            // Not yet listed: a call the policy blocks anyway is answered now; one it allows
+            // waits for the tool's contract.
+            decision = engine.evaluate(call)
+            if !decision.isBlocked {
+                if mustWaitForListing(tool: call.name, params: message["params"], engine: engine) { return .deferred }
+                decision = engine.evaluate(call, contract: contractCheck(forTool: call.name, engine: engine))
+            }
         } else {
             decision = engine.evaluate(call, contract: contractCheck(forTool: call.name, engine: engine))
         }
@@ -377,11 +400,16 @@ public final class MessageGate: Sendable {
     private func serverMessage(_ message: JSONValue, outcome: inout Outcome) -> ServerVerdict {
         guard case .object(let members) = message else { return .pass }
         if case .string(let method)? = message["method"] {
-            guard let id = message["id"] else { return .pass }  // a notification
+            guard let id = message["id"] else {
+                // A notification.
+                if method == "notifications/tools/list_changed" { toolsChanged() }
+                return .pass
+            }
             return serverRequest(method: method, id: id, params: message["params"], outcome: &outcome)
         }
         // A response: to which request?
         guard let id = message["id"] else { return .pass }
+        if let verdict = proxyListingAnswered(id: id, message: message, outcome: &outcome) { return verdict }
         let request = pendingRequests.withLock { $0.removeValue(forKey: id.jsonText) }
         // Already answered with a timeout error: a second answer would confuse the client.
         if timedOut.withLock({ $0.remove(id.jsonText) != nil }) {

@@ -1,4 +1,5 @@
 public import ShieldAudit
+internal import ShieldCore
 public import ShieldSystem
 internal import Synchronization
 
@@ -81,7 +82,9 @@ public struct StdioProxy: Sendable {
                 }
                 Self.apply(outcome, toClient: toClient, toServer: toServer, audit: audit)
             }
-            // The client is gone: the server gets EOF, then SIGTERM, then SIGKILL.
+            // The client is gone. Calls waiting for the proxy's own tools/list are still to be
+            // forwarded (up to five seconds); then the server gets EOF, then SIGTERM, then SIGKILL.
+            for _ in 0..<50 where gate.callsAwaitList && !exited.isSet { usleep(100_000) }
             toServer.close()
             for signal in [SIGTERM, SIGKILL] {
                 if Self.waitFor(exited, upTo: Self.exitGrace) { return }
@@ -204,8 +207,12 @@ public struct StdioProxy: Sendable {
         return "killed by \(name)"
     }
 
+    /// Writes `message` to standard error, with control and format characters (which names and
+    /// reasons from a server can carry: escape sequences, bidi overrides, zero-width and Tag
+    /// characters) shown as `\u{…}`.
     static func log(_ message: String) {
-        let line = Array((message + "\n").utf8)
+        let shown = VisibleText.escaped(message)
+        let line = Array((shown + "\n").utf8)
         line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 

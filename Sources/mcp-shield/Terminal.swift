@@ -1,3 +1,4 @@
+import ShieldCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -79,18 +80,7 @@ final class Terminal: Sendable {
     /// escape sequences that recolour, retitle or rewrite a terminal) and format characters
     /// (bidirectional overrides, zero-width characters, Unicode Tags) are shown as `\u{…}` escapes. Audit values come from clients and servers.
     static func sanitize(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            // Format characters (zero-width, bidi controls, Unicode Tags) print as nothing or
-            // reorder what follows: a poisoned definition must show what it hides.
-            if v < 0x20 || (0x7f...0x9f).contains(v) || scalar.properties.generalCategory == .format {
-                out += "\\u{\(String(v, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        VisibleText.escaped(text)
     }
 
     deinit { flush() }

@@ -9,8 +9,10 @@ import Testing
 @Suite(.serialized) struct ContractCLITests {
     static var demo: String { CLI.binary.deletingLastPathComponent().appendingPathComponent("mcp-shield-demo-server").path }
 
-    /// The proxy in front of the rug-pull server, with the SDK client connected.
-    static func connect(database: String, change: String, changeAt: Int = 2) async throws -> SwiftSDKInteropTests.Connection {
+    /// The proxy in front of the rug-pull server, with the SDK client connected. The server's
+    /// first `tools/list` is the proxy's own (it pins the tools as the client initializes), so by
+    /// default the change comes at the third: after the client's first list.
+    static func connect(database: String, change: String, changeAt: Int = 3) async throws -> SwiftSDKInteropTests.Connection {
         try await SwiftSDKInteropTests.Connection(
             kind: "rugpull", serverName: "rugpull", database: database,
             environment: ["MCP_SHIELD_DEMO_CHANGE": change, "MCP_SHIELD_DEMO_CHANGE_AT": String(changeAt)])

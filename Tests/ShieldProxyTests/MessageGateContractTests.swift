@@ -176,6 +176,61 @@ import Testing
         #expect(get?["error"]?["message"]?.stringValue?.contains("changed") == true)
     }
 
+    /// The requests the gate sent the server itself, parsed.
+    static func injected(_ outcome: MessageGate.Outcome) throws -> [JSONValue] {
+        try outcome.outputs.compactMap { output -> JSONValue? in
+            guard case .toServer(let bytes) = output else { return nil }
+            let message = try JSONParser.parse(String(decoding: bytes, as: UTF8.self))
+            return message["id"]?.stringValue?.hasPrefix("mcp-shield-tools-") == true ? message : nil
+        }
+    }
+
+    @Test func theProxyListsToolsItselfAndCallsWaitForTheList() throws {
+        let gate = try Self.gate()
+        _ = Self.client(gate, #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#)
+        _ = Self.server(gate, #"{"jsonrpc":"2.0","id":1,"result":{"capabilities":{"tools":{}}}}"#)
+        // The client finishes initializing: the notification goes on, then the proxy's own list.
+        let initialized = Self.client(gate, #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+        let lists = try Self.injected(initialized)
+        #expect(lists.count == 1 && lists[0]["method"] == .string("tools/list"))
+        guard case .toServer(let first)? = initialized.outputs.first else { return }
+        #expect(String(decoding: first, as: UTF8.self).contains("notifications/initialized"))
+        // A call before the list is answered waits: nothing goes anywhere yet.
+        let early = Self.call(gate, id: 2, "add", #"{"a":1,"b":2}"#)
+        #expect(early.outputs.isEmpty && early.audit.isEmpty)
+        // The answer (two pages) is pinned, not forwarded; then the waiting call is decided and forwarded.
+        let listID = lists[0]["id"]!.jsonText
+        let page1 = Self.server(gate, #"{"jsonrpc":"2.0","id":\#(listID),"result":{"tools":[\#(Self.add)],"nextCursor":"p2"}}"#)
+        let next = try Self.injected(page1)
+        #expect(next.count == 1 && next[0]["params"]?["cursor"] == .string("p2"))
+        #expect(!page1.outputs.contains { if case .toClient = $0 { true } else { false } })
+        let page2 = Self.server(gate, #"{"jsonrpc":"2.0","id":\#(next[0]["id"]!.jsonText),"result":{"tools":[\#(Self.echo)]}}"#)
+        guard let forwarded = page2.outputs.compactMap({ if case .toServer(let bytes) = $0 { bytes } else { nil } }).first else {
+            Issue.record("the waiting call was not forwarded: \(page2.outputs)")
+            return
+        }
+        #expect(String(decoding: forwarded, as: UTF8.self).contains(#""name":"add""#), "\(page2.outputs)")
+        #expect(page2.audit.contains { $0.tool == "add" && $0.decision == .allow })
+        // A tool the whole list did not have is blocked at once.
+        let ghost = try Self.toClient(Self.call(gate, id: 3, "ghost"))
+        #expect(ghost?["result"]?["content"]?.jsonText.contains("contract.unlisted") == true)
+        // After list_changed, an unknown tool starts a new list and waits for it.
+        _ = Self.server(gate, #"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#)
+        let waiting = Self.call(gate, id: 4, "fresh")
+        let relist = try Self.injected(waiting)
+        #expect(relist.count == 1)
+        let fresh = #"{"name":"fresh","inputSchema":{"type":"object"}}"#
+        let answered = Self.server(
+            gate, #"{"jsonrpc":"2.0","id":\#(relist[0]["id"]!.jsonText),"result":{"tools":[\#(Self.add),\#(Self.echo),\#(fresh)]}}"#)
+        // A new tool of an already pinned server is held until approved.
+        let held = try Self.toClient(answered)
+        #expect(held?["id"] == .number("4") && held?["result"]?["content"]?.jsonText.contains("contract.new") == true)
+        // A server exiting answers calls still waiting.
+        let gate2 = try Self.gate()
+        _ = Self.call(gate2, id: 9, "add")
+        #expect(gate2.serverExited("exit status 1").outputs.count == 1)
+    }
+
     @Test func aFailingStoreHoldsEverything() throws {
         struct Broken: ContractStore {
             struct Failure: Error {}

@@ -54,6 +54,9 @@ BIN = _shield_binary()
 # The servers are console scripts of the virtual environment running these tests.
 VENV_BIN = Path(sys.executable).parent
 
+# The proxy lists a server's tools itself, right after the client's notifications/initialized,
+# to pin their contracts before any call (ids "mcp-shield-tools-N").
+PROXY_LIST = re.compile(rb'"id":"mcp-shield-tools-\d+","method":"tools/list"')
 BLOCKED_PREFIX = "mcp-shield blocked this call (rule {rule}): "
 
 MODES = [
@@ -503,6 +506,15 @@ class RawProxy:
         assert self.request({"jsonrpc": "2.0", "id": id_, "method": "ping"}) == {"jsonrpc": "2.0", "id": id_, "result": {}}
 
     def recorded(self) -> list[bytes]:
+        """What the server received from the client, in order: the proxy's own tools/list
+        requests (which pin the server's tools, see `proxy_lists`) left out."""
+        return [line for line in self.everything_recorded() if not PROXY_LIST.search(line)]
+
+    def proxy_lists(self) -> list[bytes]:
+        """The tools/list requests the proxy sent the server itself."""
+        return [line for line in self.everything_recorded() if PROXY_LIST.search(line)]
+
+    def everything_recorded(self) -> list[bytes]:
         if not self.record.exists():
             return []
         return self.record.read_bytes().split(b"\n")[:-1]
@@ -667,6 +679,11 @@ def test_passthrough_is_byte_for_byte(raw_proxy):
 
     recorded = proxy.recorded()
     assert recorded[2:] == [unknown, notification, batch, allowed_call, b'{"jsonrpc":"2.0","id":999,"method":"ping"}']
+    # Besides the client's messages, the server got one tools/list from the proxy: after the
+    # client's notifications/initialized, before anything else.
+    everything = proxy.everything_recorded()
+    assert proxy.proxy_lists() == [b'{"jsonrpc":"2.0","id":"mcp-shield-tools-1","method":"tools/list"}']
+    assert PROXY_LIST.search(everything[2])
 
 
 def test_batch_with_a_blocked_call(raw_proxy):
