@@ -17,7 +17,11 @@ What it checks, in a real browser:
   * the detail view (#detail) shows the redacted arguments, never the secret itself;
   * the counters (#count-total, #count-allowed, #count-blocked) move by exactly what was posted;
   * the decision and server filters (#filter-decision, #filter-server), on reload and live;
-  * and it saves a 1280x900 screenshot.
+  * with --contract-server NAME (scripts/browser-test seeds one with the proxy and the rug-pull
+    demo server): the contracts panel (#contracts) lists the changed `add` tool of that server with
+    its diff, shows the server's name (which carries markup) as literal text, and its "Approve"
+    button approves it: the panel empties and GET /contracts reports the pin approved;
+  * and it saves a 1280x900 screenshot (with the contract still waiting).
 
 Exit status 0 when everything passed, 1 otherwise (with a message saying what failed).
 """
@@ -68,12 +72,54 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 """
 
-# Hostile markup must never become elements inside the feed or the detail view.
+# Hostile markup must never become elements inside the feed, the detail view or the contracts panel.
 INJECTED_ELEMENTS_JS = (
     "return document.querySelectorAll("
     "'#feed img, #feed script, #feed svg, #feed iframe, #feed object, "
-    "#detail img, #detail script, #detail svg, #detail iframe, #detail object').length;"
+    "#detail img, #detail script, #detail svg, #detail iframe, #detail object, "
+    "#contracts img, #contracts script, #contracts svg, #contracts iframe, #contracts object').length;"
 )
+
+# The seeded contract: the rug-pull demo server's `add` tool, which gained a `note` parameter.
+CONTRACT_TOOL = "add"
+CONTRACT_DIFF_PATH = "$.inputSchema.properties.note"
+
+# The contracts panel: {empty, error, items: [{server, kind, name, status, serverName, diff, findings}]}.
+CONTRACTS_JS = """
+var panel = document.getElementById('contracts');
+if (!panel) return null;
+var shown = function (e) { return !!e && e.getClientRects().length > 0; };
+var text = function (root, sel) { var e = root.querySelector(sel); return e ? e.textContent : null; };
+var empty = document.getElementById('contracts-empty');
+var error = document.getElementById('contracts-error');
+return {
+  empty: shown(empty) ? empty.textContent : null,
+  error: shown(error) ? error.textContent : null,
+  items: Array.from(panel.querySelectorAll('li.contract')).map(function (li) {
+    return {
+      server: li.getAttribute('data-server'),
+      kind: li.getAttribute('data-kind'),
+      name: li.getAttribute('data-name'),
+      status: (text(li, '.badge') || '').trim(),
+      shownName: text(li, '.contract-name'),
+      serverName: text(li, '.contract-server-name'),
+      diff: Array.from(li.querySelectorAll('.diff-line')).map(function (d) {
+        return {text: d.textContent, cls: d.className, color: getComputedStyle(d).color};
+      }),
+      findings: Array.from(li.querySelectorAll('.finding')).map(function (f) { return f.textContent; }),
+      hasButton: !!li.querySelector('button.btn-approve')
+    };
+  })
+};
+"""
+
+# GET /contracts from inside the page, with the page's session cookie (not the bearer token).
+FETCH_CONTRACTS_JS = """
+var done = arguments[arguments.length - 1];
+fetch('/contracts', {credentials: 'same-origin', headers: {Accept: 'application/json'}, cache: 'no-store'})
+  .then(function (r) { return r.text().then(function (t) { done({status: r.status, body: t}); }); })
+  .catch(function (e) { done({status: 0, body: String(e)}); });
+"""
 
 # [{id, decision, server, tool, visible}] for every row in the feed.
 FEED_ROWS_JS = """
@@ -109,8 +155,9 @@ class Failure(Exception):
 
 class DashboardTest:
     def __init__(self, base_url: str, screenshot: str, token: str | None,
-                 chromedriver: str, chromium: str | None) -> None:
+                 chromedriver: str, chromium: str | None, contract_server: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.contract_server = contract_server
         self.screenshot = screenshot
         self.token = token
         self.chromedriver = chromedriver
@@ -292,6 +339,9 @@ class DashboardTest:
         self.ok(f"dashboard loaded and live; counters start at total={start_counts[0]} "
                 f"allowed={start_counts[1]} blocked={start_counts[2]}")
 
+        # --- The contract waiting for approval -------------------------------------------------
+        self.check_contract_waiting()
+
         # --- Decisions appear in the feed ---------------------------------------------------------
         posted = [
             self.post(self.server_a, "get_current_time", {"timezone": "UTC"}),
@@ -364,8 +414,113 @@ class DashboardTest:
         self.open_detail(secret["id"])
         self.js("window.scrollTo(0, 0);")
         self.save_screenshot()
-        self.check_browser_log()
         self.ok(f"screenshot saved to {self.screenshot}")
+
+        # --- Approving the contract (after the screenshot, which shows it waiting) ---------------
+        self.check_contract_approval()
+        self.check_no_injection("after approving the contract")
+        self.check_browser_log()
+
+    def contracts_panel(self) -> dict:
+        panel = self.js(CONTRACTS_JS)
+        if panel is None:
+            raise Failure("the page has no #contracts panel")
+        return panel
+
+    def waiting_contract(self, panel: dict) -> dict | None:
+        for item in panel["items"]:
+            if item["kind"] == "tool" and item["name"] == CONTRACT_TOOL and item["serverName"] == self.contract_server:
+                return item
+        return None
+
+    def check_contract_waiting(self) -> None:
+        """The panel lists the seeded contract, with its diff, and its server name as text."""
+        if not self.contract_server:
+            # Nothing seeded: the panel must still load (an item list or "Nothing waiting").
+            def loaded():
+                panel = self.contracts_panel()
+                done = panel["items"] or panel["error"] or (panel["empty"] and "Loading" not in panel["empty"])
+                return panel if done else None
+            panel = self.wait_for("the contracts panel to load", loaded)
+            if panel["error"]:
+                raise Failure(f"the contracts panel shows an error: {panel['error']}")
+            self.ok(f"contracts panel loaded ({len(panel['items'])} waiting)")
+            return
+
+        def find():
+            panel = self.contracts_panel()
+            if panel["error"]:
+                raise Failure(f"the contracts panel shows an error: {panel['error']}")
+            return self.waiting_contract(panel)
+        try:
+            item = self.wait_for(f"#contracts to list tool {CONTRACT_TOOL!r} of {self.contract_server!r}", find)
+        except Failure:
+            raise Failure(f"#contracts does not list tool {CONTRACT_TOOL!r} of {self.contract_server!r}: "
+                          f"{self.contracts_panel()!r}") from None
+        if item["status"] != "changed":
+            raise Failure(f"the waiting {CONTRACT_TOOL!r} tool shows status {item['status']!r}, expected 'changed'")
+        if item["shownName"] != CONTRACT_TOOL:
+            raise Failure(f"the waiting tool's name shows as {item['shownName']!r}")
+        if not item["hasButton"]:
+            raise Failure("the waiting contract has no Approve button")
+        lines = [line for line in item["diff"] if CONTRACT_DIFF_PATH in line["text"]]
+        if not lines:
+            raise Failure(f"no diff line of the waiting contract mentions {CONTRACT_DIFF_PATH}: {item['diff']!r}")
+        line = lines[0]
+        if not line["text"].startswith("+") or "diff-add" not in line["cls"].split():
+            raise Failure(f"the diff line {line['text']!r} is not shown as an addition (class {line['cls']!r})")
+        added = self.js("var e = document.createElement('span'); e.className = 'diff-line diff-add';"
+                        "document.body.append(e); var c = getComputedStyle(e).color; e.remove();"
+                        "var r = document.createElement('span'); r.className = 'diff-line diff-remove';"
+                        "document.body.append(r); var d = getComputedStyle(r).color; r.remove(); return [c, d];")
+        if added[0] == added[1]:
+            raise Failure(f"added and removed diff lines have the same colour {added[0]}")
+        self.check_no_injection("after listing the waiting contract")
+        self.ok(f"contracts panel lists the changed {CONTRACT_TOOL!r} tool with the diff line "
+                f"{line['text'][:60]!r}…; the server name {self.contract_server!r} is literal text, no element, no alert")
+
+    def check_contract_approval(self) -> None:
+        """Approve removes the item; GET /contracts (with the page's cookie) says approved."""
+        if not self.contract_server:
+            return
+        assert self.driver is not None
+        item = self.waiting_contract(self.contracts_panel())
+        if item is None:
+            raise Failure("the waiting contract left #contracts before it was approved")
+        button = self.driver.find_element(
+            By.CSS_SELECTOR, f'#contracts li.contract[data-kind="tool"][data-name="{CONTRACT_TOOL}"] button.btn-approve')
+        self.js("arguments[0].scrollIntoView({block: 'center'});", button)
+        clicked = time.monotonic()
+        button.click()
+
+        def emptied():
+            panel = self.contracts_panel()
+            if panel["error"]:
+                raise Failure(f"the contracts panel shows an error after Approve: {panel['error']}")
+            for entry in panel["items"]:
+                if entry["serverName"] == self.contract_server and entry["name"] == CONTRACT_TOOL:
+                    errors = self.js("return Array.from(document.querySelectorAll('#contracts li.contract "
+                                     ".inline-error')).filter(e => !e.hidden).map(e => e.textContent);")
+                    if errors:
+                        raise Failure(f"Approve failed: {errors}")
+                    return None
+            return panel
+        panel = self.wait_for("the approved contract to leave #contracts", emptied, timeout=5)
+        elapsed = time.monotonic() - clicked
+        if panel["items"] or not panel["empty"] or "Nothing waiting" not in panel["empty"]:
+            raise Failure(f"#contracts does not say 'Nothing waiting' after Approve: {panel!r}")
+
+        answer = self.driver.execute_async_script(FETCH_CONTRACTS_JS)
+        if answer["status"] != 200:
+            raise Failure(f"GET /contracts from the page returned {answer['status']}: {answer['body'][:300]}")
+        body = json.loads(answer["body"])
+        statuses = [pin.get("status") for server in body.get("servers", []) if server.get("name") == self.contract_server
+                    for pin in server.get("pins", []) if pin.get("kind") == "tool" and pin.get("name") == CONTRACT_TOOL]
+        if statuses != ["approved"]:
+            raise Failure(f"after Approve, GET /contracts reports tool {CONTRACT_TOOL!r} of {self.contract_server!r} "
+                          f"as {statuses!r}, expected ['approved']")
+        self.ok(f"Approve emptied the contracts panel after {elapsed * 1000:.0f} ms "
+                f"(\"{panel['empty']}\"); GET /contracts reports the pin approved")
 
     def open_detail(self, record_id: int) -> str:
         """Clicks the row of `record_id` and returns the detail view's text once it shows it."""
@@ -525,12 +680,16 @@ def main() -> int:
     parser.add_argument("--screenshot", required=True, help="where to save a 1280x900 PNG")
     parser.add_argument("--token", default=os.environ.get("MCP_SHIELD_TOKEN"),
                         help="API token, if the server has one (default: $MCP_SHIELD_TOKEN)")
+    parser.add_argument("--contract-server", default=None,
+                        help="the name of a server with a changed `add` tool waiting for approval "
+                             "(seeded by scripts/browser-test): checks the contracts panel and approves it")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser"),
                         help="the browser binary (default: chromium on PATH)")
     options = parser.parse_args()
 
-    test = DashboardTest(options.base_url, options.screenshot, options.token, options.chromedriver, options.chromium)
+    test = DashboardTest(options.base_url, options.screenshot, options.token, options.chromedriver, options.chromium,
+                         options.contract_server)
     print(f"dashboard test against {test.base_url}", flush=True)
     try:
         test.run()

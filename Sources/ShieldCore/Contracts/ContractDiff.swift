@@ -11,7 +11,7 @@
 /// Long values are cut in the middle so both ends stay visible.
 public enum ContractDiff {
     /// The lines describing how `new` differs from `old` (`nil`: everything in `new` is added).
-    public static func lines(from old: JSONValue?, to new: JSONValue?, maxValueCharacters: Int = 240) -> [String] {
+    public static func lines(from old: JSONValue?, to new: JSONValue?, maxValueCharacters: Int = 600) -> [String] {
         var lines: [String] = []
         func show(_ value: JSONValue) -> String {
             let text = value.jsonText
@@ -19,6 +19,10 @@ public enum ContractDiff {
             let half = maxValueCharacters / 2
             return "\(text.prefix(half)) … (\(text.count - maxValueCharacters) characters) … \(text.suffix(half))"
         }
+        // A definition never seen before is shown member by member, like one whose every
+        // member was added, so a long description is not cut to one line's worth.
+        var old = old
+        if old == nil, case .object = new { old = .object([]) }
         // An explicit stack: definitions can nest as deep as the JSON parser allows.
         var stack: [(path: String, old: JSONValue?, new: JSONValue?)] = [("$", old, new)]
         while let (path, old, new) = stack.popLast() {

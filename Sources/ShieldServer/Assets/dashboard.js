@@ -8,12 +8,18 @@
 //      chart's current minute, and added to the feed when it matches the filters.
 //   3. After events arrive, /audit/stats is fetched again (at most every few seconds) to refresh the
 //      top lists and reconcile the counters. Nothing is polled while nothing happens.
+//   4. Tool contracts: GET /contracts on load and whenever an event's rule starts with `contract.`
+//      or `poisoning.`; the pins waiting for approval are listed with their diff and findings, and
+//      "Approve" sends POST /contracts/approve {server, kind, name}, then lists them again.
 //
 // Security: everything the API returns is untrusted (server names, tool names, arguments and
 // reasons come from whoever called the shield). It reaches the DOM only through textContent,
 // createTextNode and a few safe attributes (data-id, title, value). No HTML is ever parsed from
 // data, and the page runs under a CSP without 'unsafe-inline'. Authentication is an HttpOnly cookie
-// set by the server: this script never sees a token.
+// set by the server: this script never sees a token. Tool contracts come from the MCP servers
+// themselves: in them, control and invisible characters (C0, C1, format characters such as
+// zero-width and bidi controls, the Tags block) are shown as visible `\u{XXXX}` escapes, so a
+// poisoned definition cannot hide text from the person approving it.
 
 'use strict';
 
@@ -31,6 +37,7 @@
   const RECONNECT_MIN_MS = 1000;       // event-stream reconnect backoff
   const RECONNECT_MAX_MS = 15000;
   const TOP_LIST_SIZE = 5;
+  const CONTRACTS_SETTLE_MS = 300;     // after a contract.* / poisoning.* event, before GET /contracts
   const MINUTE_MS = 60000;
 
   // ---------------------------------------------------------------------------------------------
@@ -64,6 +71,12 @@
     topRules: byId('top-rules'),
     topTools: byId('top-tools'),
     topServers: byId('top-servers'),
+    contracts: byId('contracts'),
+    contractsCount: byId('contracts-count'),
+    contractsRefresh: byId('contracts-refresh'),
+    contractsError: byId('contracts-error'),
+    contractsList: byId('contracts-list'),
+    contractsEmpty: byId('contracts-empty'),
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -96,6 +109,9 @@
     // /audit/stats and counted up live from events, like the counters.
     tops: { rules: new Map(), tools: new Map(), servers: new Map() },
     topsDrawScheduled: false,
+    // Tool contracts: bumped by every GET /contracts so that a superseded response is dropped.
+    contractsGeneration: 0,
+    contractsTimer: null,
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -132,9 +148,74 @@
       } catch (_) {
         // Not JSON: keep the status line.
       }
-      throw new Error(`GET ${url} failed (${message})`);
+      const error = new Error(`GET ${url} failed (${message})`);
+      error.status = response.status;
+      throw error;
     }
     return response.json();
+  }
+
+  /** POST a JSON body to the API; returns the JSON answer. Throws like getJSON. */
+  async function postJSON(url, body) {
+    const response = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      cache: 'no-store',
+    });
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`.trim();
+      try {
+        const answer = await response.json();
+        if (answer && answer.error && typeof answer.error.message === 'string') {
+          message = `${response.status}: ${answer.error.message}`;
+        }
+      } catch (_) {
+        // Not JSON: keep the status line.
+      }
+      const error = new Error(`POST ${url} failed (${message})`);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  /**
+   * Characters that draw nothing or change how other text is drawn: C0 and C1 controls, DEL,
+   * format characters (Cf: zero-width, bidi embeddings, overrides and isolates, the BOM, soft
+   * hyphen, the Tags block), line and paragraph separators, variation selectors, the whole Tags
+   * block U+E0000–U+E007F, and the Hangul fillers that render as blank.
+   */
+  const INVISIBLE = /[\u0000-\u001F\u007F-\u009F\p{Cf}\p{Zl}\p{Zp}\uFE00-\uFE0F\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\u115F\u1160\u3164\uFFA0]/gu;
+
+  /** `text` with every invisible character replaced by `\u{XXXX}` (for titles and tests). */
+  function visibleText(text) {
+    return String(text).replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}}`);
+  }
+
+  /**
+   * Appends `text` to `parent` as text nodes, with every invisible character shown as a
+   * highlighted `\u{XXXX}` (a <span class="esc">), so nothing in it can hide.
+   */
+  function appendVisible(parent, text) {
+    const string = String(text);
+    let last = 0;
+    for (const match of string.matchAll(INVISIBLE)) {
+      if (match.index > last) parent.append(document.createTextNode(string.slice(last, match.index)));
+      const code = match[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+      const esc = make('span', 'esc', `\\u{${code}}`);
+      esc.setAttribute('title', `invisible character U+${code}`);
+      parent.append(esc);
+      last = match.index + match[0].length;
+    }
+    if (last < string.length) parent.append(document.createTextNode(string.slice(last)));
+    return parent;
+  }
+
+  /** An element whose text is `text` with invisible characters shown (see appendVisible). */
+  function makeVisible(tag, className, text) {
+    return appendVisible(make(tag, className), text);
   }
 
   /** A record's time in ms since epoch (time_ms, else the ISO timestamp). */
@@ -458,6 +539,176 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Tool contracts waiting for approval
+  // ---------------------------------------------------------------------------------------------
+
+  const WAITING_STATUSES = new Set(['new', 'changed']);
+
+  /** Whether a record may have changed what waits: a contract or poisoning decision. */
+  function touchesContracts(record) {
+    const rule = typeof record.rule === 'string' ? record.rule : '';
+    return rule.startsWith('contract.') || rule.startsWith('poisoning.');
+  }
+
+  /** Schedules one GET /contracts shortly after a contract event (several events, one request). */
+  function scheduleContractsRefresh() {
+    if (state.contractsTimer !== null) return;
+    state.contractsTimer = setTimeout(() => {
+      state.contractsTimer = null;
+      refreshContracts();
+    }, CONTRACTS_SETTLE_MS);
+  }
+
+  /** Fetches /contracts and lists what waits. Errors are shown in the panel, never thrown. */
+  async function refreshContracts() {
+    const generation = ++state.contractsGeneration;
+    let body;
+    try {
+      body = await getJSON('/contracts');
+    } catch (error) {
+      if (generation !== state.contractsGeneration) return;
+      if (error.status === 501) {
+        // This server keeps no pins (no contract store): nothing can wait.
+        renderContracts([], 'This server keeps no tool contract pins.');
+        return;
+      }
+      showContractsError(error.message);
+      return;
+    }
+    if (generation !== state.contractsGeneration) return;
+    hideContractsError();
+    const waiting = [];
+    for (const server of Array.isArray(body.servers) ? body.servers : []) {
+      if (!server || typeof server !== 'object') continue;
+      for (const pin of Array.isArray(server.pins) ? server.pins : []) {
+        if (pin && WAITING_STATUSES.has(pin.status)) waiting.push({ server, pin });
+      }
+    }
+    renderContracts(waiting);
+  }
+
+  function showContractsError(message) {
+    ui.contractsError.textContent = message;
+    ui.contractsError.hidden = false;
+    if (ui.contractsList.childElementCount === 0) ui.contractsEmpty.hidden = true;
+  }
+
+  function hideContractsError() {
+    ui.contractsError.hidden = true;
+    ui.contractsError.textContent = '';
+  }
+
+  function renderContracts(waiting, emptyText = 'Nothing waiting for approval.') {
+    clear(ui.contractsList);
+    for (const entry of waiting) ui.contractsList.append(buildContract(entry.server, entry.pin));
+    ui.contractsEmpty.textContent = emptyText;
+    ui.contractsEmpty.hidden = waiting.length > 0;
+    ui.contractsCount.textContent = String(waiting.length);
+    ui.contractsCount.hidden = waiting.length === 0;
+    ui.contracts.classList.toggle('has-waiting', waiting.length > 0);
+  }
+
+  /** The CSS class of a diff line: `+` added, `-` removed, `~` changed. */
+  function diffClass(line) {
+    switch (line.charAt(0)) {
+      case '+': return 'diff-line diff-add';
+      case '-': return 'diff-line diff-remove';
+      case '~': return 'diff-line diff-change';
+      default: return 'diff-line';
+    }
+  }
+
+  /** One waiting pin: what it is, where it comes from, its diff, its findings, and "Approve". */
+  function buildContract(server, pin) {
+    const key = String(server.key ?? '');
+    const kind = String(pin.kind ?? '');
+    const name = String(pin.name ?? '');
+    const status = String(pin.status);
+
+    const li = make('li', 'contract');
+    li.dataset.server = key;
+    li.dataset.kind = kind;
+    li.dataset.name = name;
+
+    const head = make('div', 'contract-head');
+    const title = make('div', 'contract-title');
+    title.append(
+      make('span', `badge badge-${status === 'new' ? 'new' : 'changed'}`, status),
+      make('span', 'contract-kind', kind),
+      makeVisible('span', 'contract-name mono', name),
+    );
+    const approve = make('button', 'btn-approve', 'Approve');
+    approve.type = 'button';
+    approve.setAttribute('title', `Approve ${kind} ${visibleText(name)} of ${visibleText(server.name ?? key)}`);
+    head.append(title, approve);
+
+    const origin = make('div', 'contract-server');
+    origin.append(make('span', 'muted', 'server '), makeVisible('span', 'contract-server-name', server.name ?? ''));
+    origin.append(make('span', 'contract-key mono', key));
+    const observed = Number(pin.observed_ms);
+    if (Number.isFinite(observed) && observed > 0) origin.append(make('span', 'muted contract-seen', `seen ${formatTime(observed)}`));
+    if (server.identity !== undefined) origin.setAttribute('title', visibleText(JSON.stringify(server.identity)));
+
+    li.append(head, origin);
+
+    const diff = Array.isArray(pin.diff) ? pin.diff : [];
+    if (diff.length > 0) {
+      const pre = make('pre', 'code diff');
+      for (const line of diff) {
+        const text = String(line);
+        pre.append(makeVisible('span', diffClass(text), text));
+      }
+      li.append(pre);
+    }
+
+    const findings = Array.isArray(pin.findings) ? pin.findings : [];
+    if (findings.length > 0) {
+      li.append(make('h3', 'subhead', `Poisoning findings (${findings.length})`));
+      const list = make('ul', 'findings');
+      for (const finding of findings) {
+        const item = make('li', 'finding');
+        item.append(
+          makeVisible('span', 'finding-rule mono', finding.rule ?? ''),
+          makeVisible('span', 'finding-field mono', finding.field ?? ''),
+        );
+        if (finding.excerpt) item.append(makeVisible('code', 'finding-excerpt', finding.excerpt));
+        if (finding.detail) item.append(makeVisible('span', 'finding-detail muted', finding.detail));
+        list.append(item);
+      }
+      li.append(list);
+    }
+
+    const error = make('p', 'inline-error');
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    li.append(error);
+
+    approve.addEventListener('click', () => approveContract({ server: key, kind, name }, approve, error));
+    return li;
+  }
+
+  /** POST /contracts/approve for one pin, then lists what waits again. */
+  async function approveContract(body, button, error) {
+    button.disabled = true;
+    button.textContent = 'Approving…';
+    error.hidden = true;
+    try {
+      await postJSON('/contracts/approve', body);
+    } catch (failure) {
+      error.textContent = failure.message;
+      error.hidden = false;
+      button.disabled = false;
+      button.textContent = 'Approve';
+      return;
+    }
+    await refreshContracts();
+  }
+
+  function wireContracts() {
+    ui.contractsRefresh.addEventListener('click', () => refreshContracts());
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Stats: top lists, counters, chart buckets
   // ---------------------------------------------------------------------------------------------
 
@@ -627,6 +878,7 @@
     countRecord(record);
     if (matchesFilter(record)) insertRecord(record, { fresh: true });
     scheduleStatsRefresh();
+    if (touchesContracts(record)) scheduleContractsRefresh();
   }
 
   /**
@@ -854,6 +1106,7 @@
    */
   async function start() {
     setStatus('connecting');
+    refreshContracts();
     try {
       const [, logs] = await Promise.all([refreshStats({ initial: true }), loadFeed()]);
       clearError();
@@ -872,6 +1125,7 @@
 
   wireFilters();
   wireFeed();
+  wireContracts();
   wireChart();
   drawChart();
   start();
