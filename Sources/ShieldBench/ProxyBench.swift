@@ -84,18 +84,30 @@ enum ProxyBench {
     }
 
     /// `shield-bench echo-server`: a minimal MCP-shaped server that answers every request at once
-    /// (a tools/call with a one-line text result, anything else with an empty result), so the
-    /// latency measured is the transport's, not a server's.
+    /// (initialize with a tools capability, tools/list with one tool, `safe_tool`, a tools/call
+    /// with a one-line text result, anything else with an empty result), so the latency measured
+    /// is the transport's and the gate's (pinned contract, schema, result scan), not a server's.
     static func echoServer() -> Never {
         var reader = LineReader(descriptor: 0, maxLineBytes: 1 << 24, initialCapacity: 1 << 16)
+        let tool = try! JSONParser.parse(
+            #"{"name":"safe_tool","description":"Echoes its message.","inputSchema":{"type":"object","properties":{"message":{"type":"string"}},"required":["message"]}}"#
+        )
         while let line = reader.next() {
             guard case .line(let bytes) = line, let message = try? JSONParser.parse(bytes: bytes), let id = message["id"],
-                message["method"] != nil
+                case .string(let method)? = message["method"]
             else { continue }
-            let result: JSONValue =
-                message["method"] == .string("tools/call")
-                ? .object([("content", .array([.object([("type", .string("text")), ("text", .string("ok"))])])), ("isError", .bool(false))])
-                : .object([])
+            let result: JSONValue
+            switch method {
+            case "tools/call":
+                result = .object([("content", .array([.object([("type", .string("text")), ("text", .string("ok"))])])), ("isError", .bool(false))])
+            case "initialize":
+                result = .object([
+                    ("protocolVersion", .string("2025-11-25")), ("capabilities", .object([("tools", .object([]))])),
+                    ("serverInfo", .object([("name", .string("echo")), ("version", .string("1"))])),
+                ])
+            case "tools/list": result = .object([("tools", .array([tool]))])
+            default: result = .object([])
+            }
             let reply = Array((JSONValue.object([("jsonrpc", .string("2.0")), ("id", id), ("result", result)]).jsonText + "\n").utf8)
             reply.withUnsafeBytes { _ = write(1, $0.baseAddress, $0.count) }
         }
