@@ -427,6 +427,15 @@ public final class MessageGate: Sendable {
             case "initialize": replacement = initializeResult(result, engine: engine, outcome: &outcome)
             case "tools/call", "prompts/get", "resources/read":
                 replacement = scannedResult(result, request: request, engine: engine, outcome: &outcome)
+                // Only a tools/call result can say it failed (isError); a prompt or a resource
+                // withheld is answered with a JSON-RPC error instead.
+                if request.method != "tools/call", let replacement, JSONValue.object(replacement)["isError"] == .bool(true),
+                    case .string(let text)? = JSONValue.object(replacement)["content"].flatMap({
+                        if case .array(let items) = $0 { items.first } else { nil }
+                    })?["text"]
+                {
+                    return .replace(.object(Self.errorMembers(id: id, code: -32001, message: text)))
+                }
             default: break
             }
         }
