@@ -32,7 +32,8 @@ extension MessageGate {
     func contractCheck(forTool tool: String, engine: DecisionEngine) -> ToolContractCheck? {
         let cached = toolChecks.withLock { $0[tool] }
         guard let contracts, engine.policy.contracts.pinning else { return cached }
-        if let cached, cached.hold == nil { return cached }
+        // A duplicate stays held until the server lists the name once: no approval lifts it.
+        if let cached, cached.hold == nil || cached.hold?.rule == "contract.duplicate" { return cached }
         // Held or never listed: the store may know better (an approval since, another session's list).
         do {
             guard let pin = try contracts.store.pin(serverKey: contracts.server.key, kind: .tool, name: tool) else {
@@ -58,7 +59,7 @@ extension MessageGate {
             var hold = heldEntries.withLock({ $0[kind]?[name] })
         else { return .forward }
         let engine = engine()
-        if let contracts, engine.policy.contracts.pinning {
+        if let contracts, engine.policy.contracts.pinning, hold.rule != "contract.duplicate" {
             do {
                 if let pin = try contracts.store.pin(serverKey: contracts.server.key, kind: kind, name: name) {
                     let definition = try JSONParser.parse(pin.observed)
@@ -116,10 +117,19 @@ extension MessageGate {
             complete: complete, engine: engine, outcome: &outcome)
         var held: [String] = []
         var holds: [String: Decision] = [:]
+        // Two entries under one name: which one a client believes is anyone's guess, and only
+        // one of them could match the pin. Both are held.
+        var seen = Set<String>()
+        let duplicated = Set(scanned.map(\.name).filter { !seen.insert($0).inserted })
         for (name, entry, findings) in scanned {
             let status = statuses?[name] ?? .approved
-            let hold: Decision?
-            if statuses == nil {
+            var hold: Decision?
+            if duplicated.contains(name) {
+                hold = Decision(
+                    verdict: .block, reason: "the server lists more than one \(kind.rawValue) named \(JSONValue.quoted(name))",
+                    rule: "contract.duplicate")
+                if kind == .tool { toolChecks.withLock { $0[name] = ToolContractCheck(hold: hold) } }
+            } else if statuses == nil {
                 hold = unavailable(nil)
             } else if kind == .tool {
                 let check = engine.contractCheck(tool: entry, pin: status, findings: findings)
