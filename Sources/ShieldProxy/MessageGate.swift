@@ -422,10 +422,13 @@ public final class MessageGate: Sendable {
         var replacement: [(key: String, value: JSONValue)]?
         if let list {
             replacement = listResult(result, kind: list.kind, paged: list.paged, engine: engine, outcome: &outcome)
-        } else if let request {
+        } else {
+            // A result answering no request the gate forwarded (a second answer to an id, an id
+            // nobody asked) is scanned like a tool's: what reaches the client is never unchecked.
+            let request = request ?? Pending(id: id, method: "(unmatched response)")
             switch request.method {
             case "initialize": replacement = initializeResult(result, engine: engine, outcome: &outcome)
-            case "tools/call", "prompts/get", "resources/read":
+            case "tools/call", "prompts/get", "resources/read", "(unmatched response)":
                 replacement = scannedResult(result, request: request, engine: engine, outcome: &outcome)
                 // Only a tools/call result can say it failed (isError); a prompt or a resource
                 // withheld is answered with a JSON-RPC error instead.

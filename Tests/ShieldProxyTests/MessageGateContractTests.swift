@@ -159,6 +159,10 @@ import Testing
         let refused = try Self.toClient(prompt)
         #expect(
             refused?["error"]?["message"]?.stringValue?.contains("withheld") == true && refused?["result"] == nil, "\(String(describing: refused))")
+        // A second answer to an id already answered is scanned too.
+        let again = Self.server(gate, result)
+        let againText = try Self.toClient(again)?.jsonText ?? ""
+        #expect(!againText.contains(token) && againText.contains("[REDACTED:github-token]"), "\(againText)")
         // A clean result passes byte for byte.
         _ = Self.call(gate, id: 3, "echo", #"{"text":"x"}"#)
         let clean = #"{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"x"}]}}"#
