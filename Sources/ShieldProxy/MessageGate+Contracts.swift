@@ -44,7 +44,8 @@ extension MessageGate {
                         rule: "contract.unlisted"))
             }
             let definition = try JSONParser.parse(pin.observed)
-            let check = engine.contractCheck(tool: definition, pin: pin.status, findings: findings(in: definition, kind: .tool, otherTools: []))
+            let check = engine.contractCheck(
+                tool: definition, pin: pin.status, findings: PoisoningDetector.findings(in: definition, kind: .tool, otherTools: []))
             toolChecks.withLock { $0[tool] = check }
             return check
         } catch {
@@ -64,7 +65,7 @@ extension MessageGate {
                 if let pin = try contracts.store.pin(serverKey: contracts.server.key, kind: kind, name: name) {
                     let definition = try JSONParser.parse(pin.observed)
                     if let stillHeld = engine.contractHold(
-                        kind: kind, name: name, pin: pin.status, findings: findings(in: definition, kind: kind, otherTools: []))
+                        kind: kind, name: name, pin: pin.status, findings: PoisoningDetector.findings(in: definition, kind: kind, otherTools: []))
                     {
                         hold = stillHeld
                     } else {
@@ -108,7 +109,7 @@ extension MessageGate {
         }
         let names = Set(named.map(\.name))
         let scanned = named.map {
-            (name: $0.name, entry: $0.entry, findings: findings(in: $0.entry, kind: kind, otherTools: names.subtracting([$0.name])))
+            (name: $0.name, entry: $0.entry, findings: PoisoningDetector.findings(in: $0.entry, kind: kind, otherTools: names.subtracting([$0.name])))
         }
         let complete = !paged && (result.first(where: { $0.key == "nextCursor" })?.value ?? .null) == .null
         let statuses = pinStatuses(
@@ -274,11 +275,6 @@ extension MessageGate {
                 rejected(tool: "(\(kind.rawValue) list)", rule: "contract.unavailable", reason: hold.reason, policy: engine.policy.name))
             return nil
         }
-    }
-
-    /// Poisoning findings in one listed entry.
-    func findings(in entry: JSONValue, kind: Contract.Kind, otherTools: Set<String>) -> [ContractFinding] {
-        PoisoningDetector.findings(in: entry, kind: kind, otherTools: otherTools)
     }
 
     /// Records poisoning findings the policy only flags (held ones are recorded with the hold).

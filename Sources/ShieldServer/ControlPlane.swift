@@ -307,14 +307,7 @@ public struct ControlPlane: Sendable {
         guard let definitions = RiskScorer.definitions(from: body) else {
             throw APIError(.badRequest, "invalid_field", "\"tools\" must be an array of tool definitions, each an object with a string \"name\"")
         }
-        let names = Set(definitions.compactMap { $0["name"]?.stringValue ?? $0.stringValue })
-        var findings: [String: [String]] = [:]
-        for definition in definitions {
-            guard case .string(let name)? = definition["name"] else { continue }
-            let found = PoisoningDetector.findings(in: definition, kind: .tool, otherTools: names.subtracting([name]))
-            if !found.isEmpty { findings[name] = found.map(\.rule) }
-        }
-        return Response.json(RiskScorer.score(definitions: definitions, findings: findings).json)
+        return Response.json(RiskScorer.score(definitions: definitions, findings: RiskScorer.poisoningFindings(in: definitions)).json)
     }
 
     /// `POST /sandbox/launch`: `{"name", "sandbox", "command": [...], "server_name"?, "policy"?,

@@ -87,13 +87,6 @@ extension Risk {
         guard let definitions = RiskScorer.definitions(from: inner) else {
             throw CLIError("\(path): expected {\"tools\": [...]}, {\"tool_names\": [...]} or an array of tool definitions")
         }
-        let names = Set(definitions.compactMap { $0["name"]?.stringValue })
-        var findings: [String: [String]] = [:]
-        for definition in definitions {
-            guard let name = definition["name"]?.stringValue else { continue }
-            let found = PoisoningDetector.findings(in: definition, kind: .tool, otherTools: names.subtracting([name]))
-            if !found.isEmpty { findings[name] = found.map(\.rule) }
-        }
-        return RiskScorer.score(definitions: definitions, findings: findings)
+        return RiskScorer.score(definitions: definitions, findings: RiskScorer.poisoningFindings(in: definitions))
     }
 }

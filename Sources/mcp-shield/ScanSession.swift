@@ -13,7 +13,6 @@ struct ScanSession {
 
     /// What the server announced.
     struct Announcement {
-        var serverInfo: JSONValue?
         var instructions: String?
         var tools: [JSONValue] = []
         var prompts: [JSONValue] = []
@@ -55,7 +54,7 @@ struct ScanSession {
                     ("clientInfo", .object([("name", .string("mcp-shield-scan")), ("version", .string("1"))])),
                 ]))
             try session.notify("notifications/initialized")
-            var announcement = Announcement(serverInfo: initialized["serverInfo"], instructions: initialized["instructions"]?.stringValue)
+            var announcement = Announcement(instructions: initialized["instructions"]?.stringValue)
             let capabilities = initialized["capabilities"]
             if capabilities?["tools"] != nil { announcement.tools = try session.list("tools/list", member: "tools") }
             if capabilities?["prompts"] != nil { announcement.prompts = try session.list("prompts/list", member: "prompts") }

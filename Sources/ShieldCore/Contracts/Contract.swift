@@ -34,14 +34,6 @@ public struct Contract: Sendable, Hashable {
         canonicalText = self.definition.jsonText
     }
 
-    /// Rebuilds a contract from its stored canonical text.
-    ///
-    /// - Throws: ``JSONParseError`` when the text is not JSON (a damaged store).
-    public init(kind: Kind, name: String, canonicalText: String) throws {
-        let definition = try JSONParser.parse(canonicalText)
-        self.init(kind: kind, name: name, definition: definition)
-    }
-
     /// `value` with object members sorted by key (by Unicode scalar values), at every depth.
     public static func canonical(_ value: JSONValue) -> JSONValue {
         switch value {

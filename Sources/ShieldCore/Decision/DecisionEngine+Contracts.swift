@@ -8,14 +8,10 @@ public struct ToolContractCheck: Sendable {
     public var inputSchema: JSONSchema?
     /// The tool's `outputSchema`, compiled, when the policy validates results.
     public var outputSchema: JSONSchema?
-    /// Poisoning findings in the definition (held or only flagged, per policy).
-    public var findings: [ContractFinding]
-
-    public init(hold: Decision? = nil, inputSchema: JSONSchema? = nil, outputSchema: JSONSchema? = nil, findings: [ContractFinding] = []) {
+    public init(hold: Decision? = nil, inputSchema: JSONSchema? = nil, outputSchema: JSONSchema? = nil) {
         self.hold = hold
         self.inputSchema = inputSchema
         self.outputSchema = outputSchema
-        self.findings = findings
     }
 }
 
@@ -67,7 +63,7 @@ extension DecisionEngine {
     /// The check a call to `tool` (a `tools/list` entry) gets.
     public func contractCheck(tool: JSONValue, pin: PinStatus, findings: [ContractFinding]) -> ToolContractCheck {
         let name = tool["name"]?.stringValue ?? ""
-        var check = ToolContractCheck(hold: contractHold(kind: .tool, name: name, pin: pin, findings: findings), findings: findings)
+        var check = ToolContractCheck(hold: contractHold(kind: .tool, name: name, pin: pin, findings: findings))
         // A declared schema that cannot be enforced is not skipped: the tool cannot be checked.
         func compile(_ key: String) -> JSONSchema? {
             guard let schema = tool[key] else { return nil }
@@ -76,7 +72,9 @@ extension DecisionEngine {
             } catch {
                 check.hold =
                     check.hold
-                    ?? Decision(verdict: .block, reason: "tool \(quote(name)) declares an \(key) mcp-shield cannot enforce: \(error)", rule: "schema.unusable")
+                    ?? Decision(
+                        verdict: .block, reason: "tool \(quote(name)) declares an \(key) mcp-shield cannot enforce: \(error)", rule: "schema.unusable"
+                    )
                 return nil
             }
         }

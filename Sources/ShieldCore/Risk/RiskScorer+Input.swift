@@ -62,3 +62,19 @@ extension RiskScorer {
         return definitions
     }
 }
+
+extension RiskScorer {
+    /// The poisoning rules found in each named definition (tool name → rule ids), each judged
+    /// with the other definitions' names as the tools a client would list beside it: the
+    /// `findings` ``score(definitions:findings:)`` takes.
+    public static func poisoningFindings(in definitions: [JSONValue]) -> [String: [String]] {
+        let names = Set(definitions.compactMap { $0["name"]?.stringValue })
+        var findings: [String: [String]] = [:]
+        for definition in definitions {
+            guard case .string(let name)? = definition["name"] else { continue }
+            let found = PoisoningDetector.findings(in: definition, kind: .tool, otherTools: names.subtracting([name]))
+            if !found.isEmpty { findings[name] = found.map(\.rule) }
+        }
+        return findings
+    }
+}
