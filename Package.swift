@@ -34,13 +34,15 @@ let package = Package(
         // detectors and `evaluate`. No I/O besides reading a policy file the caller names.
         .target(
             name: "ShieldCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CShieldSIMD", .product(name: "Yams", package: "Yams")],
             resources: [
                 .embedInCode("Policies/default.yaml"),
                 .embedInCode("Policies/strict.yaml"),
             ],
             swiftSettings: strictSettings
         ),
+        // One vector instruction for the core's text scanners (header-only, inlined into Swift).
+        .target(name: "CShieldSIMD"),
         // Host I/O the decision core leaves out: real-path resolution, the machine's context.
         .target(
             name: "ShieldSystem",

@@ -233,7 +233,9 @@ import Testing
         let elapsed = clock.measure { result = scanner(.block).scan(value) }
         #expect(result?.changes.isEmpty == true)
         #expect(result?.value == value)
-        #expect(elapsed < .seconds(2))  // a debug build; release is well under 5 ms
+        // A guard against quadratic work, not a benchmark: this is a debug build, where each
+        // SIMD operation is a function call (release: under 5 ms, see BENCHMARKS.md).
+        #expect(elapsed < .seconds(10))
     }
 }
 

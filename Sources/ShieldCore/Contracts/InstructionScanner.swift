@@ -55,9 +55,12 @@ enum InstructionScanner {
         }
     }
 
-    /// The scan loop: eight bytes at a time, it finds the candidates — word starts and the bytes
-    /// that can start a marker or path (`<` `[` `#` `.` `/` `-`) — with bit operations
-    /// (``InstructionScanner/letterLanes(_:)``), then looks only at those.
+    /// The scan loop. For each 64-byte block it finds the candidates — word starts before a
+    /// letter, and the bytes that can start a marker or path (`<` `[` `#`; `.` and `/` after a
+    /// non-word byte and before a letter; `-` before `-`) — sixteen bytes at a time with
+    /// ``ByteLanes``, one bit per byte, then looks only at those, in order. A word start costs
+    /// one table load and one test that is almost always false: the word's end comes from the
+    /// block's word bits, not a byte loop.
     private static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, limit: Int, context: Context, table: AnchorTable, masks: UnsafeBufferPointer<UInt32>,
         pathLetters: (dot: UInt32, slash: UInt32)
@@ -65,51 +68,43 @@ enum InstructionScanner {
         let count = bytes.count
         let base = UnsafeRawPointer(bytes.baseAddress!)
         var matches: [InstructionMatch] = []
-        var offset = 0
-        var carry: UInt64 = 0  // bit 7 set when the byte before the chunk is a word byte
+        var block = 0
+        var wordBefore: UInt64 = 0  // bit 0 set when the byte before the block is a word byte
         var resume = 0  // candidates before this were inside a path already matched
-        while offset < count {
-            var chunk: UInt64 = 0
-            if offset + 8 <= count {
-                chunk = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            } else {
-                withUnsafeMutableBytes(of: &chunk) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base + offset, count: count - offset)) }
+        while block < count {
+            // Bit k stands for the byte at block + k.
+            var words: UInt64 = 0
+            var opening: UInt64 = 0
+            var markers: UInt64 = 0
+            for chunk in 0..<4 {
+                let offset = block + chunk * 16
+                let found = classify(ByteLanes.load(base, offset, count: count), next: ByteLanes.load(base, offset + 1, count: count))
+                words |= found.words &<< UInt64(chunk * 16)
+                opening |= found.opening &<< UInt64(chunk * 16)
+                markers |= found.markers &<< UInt64(chunk * 16)
             }
-            let x = UInt64(littleEndian: chunk)
-            let letters = letterLanes(x)
-            let words = wordLanes(x, letters: letters)
-            let afterNonWord = ~((words << 8) | carry)
-            var candidates = (letters & afterNonWord) | triggerLanes(x, letters: letters, afterNonWord: afterNonWord)
-            carry = words >> 56
+            var candidates = (opening & ~((words << 1) | wordBefore)) | markers
+            wordBefore = words >> 63
             while candidates != 0 {
-                let i = offset + candidates.trailingZeroBitCount >> 3
+                let k = candidates.trailingZeroBitCount
                 candidates &= candidates &- 1
+                let i = block + k
                 guard i >= resume else { continue }
                 let b = bytes[i]
                 let next: UInt8 = i + 1 < count ? bytes[i + 1] : 0
                 if isLetter(b) {
-                    // A word start. Only a word whose first two letters and length some anchor
-                    // has is read to its end and hashed.
-                    let second = next | 0x20
-                    guard second &- 0x61 < 26 else { continue }
-                    let mask = masks[Int((b | 0x20) &- 0x61) * 26 + Int(second &- 0x61)]
-                    guard mask != 0 else { continue }
-                    // The word's end: the first non-word lane after it in this chunk or the next;
-                    // for a longer word, or at an apostrophe, read byte by byte.
-                    var end: Int
-                    let following = ~words & highBits & ~((UInt64(1) << UInt64((i - offset) * 8 + 8)) &- 1)
-                    if following != 0 {
-                        end = offset + following.trailingZeroBitCount >> 3
-                    } else if offset + 16 <= count {
-                        let y = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-                        let stop = ~wordLanes(y, letters: letterLanes(y)) & highBits
-                        end = stop != 0 ? offset + 8 + stop.trailingZeroBitCount >> 3 : wordEnd(bytes, from: i)
-                    } else {
-                        end = wordEnd(bytes, from: i)
+                    // A word start (the next byte is a letter). Only a word whose first two
+                    // letters and length some anchor has is hashed.
+                    let mask = masks[Int((b | 0x20) &- 0x61) * 26 + Int((next | 0x20) &- 0x61)]
+                    // The word's end: the first non-word byte; a word running past the block or
+                    // up to an apostrophe (`don't`, `don’t`) is read byte by byte.
+                    let length = (~words &>> UInt64(k)).trailingZeroBitCount
+                    var end = i + length
+                    if k + length >= 64 || (end < count && (bytes[end] == 0x27 || bytes[end] == 0xE2)) { end = wordEnd(bytes, from: i) }
+                    let wordLength = end - i
+                    guard wordLength < 32, mask & (1 << UInt32(wordLength)) != 0, let entries = table.entries(for: hash(bytes, i, end)) else {
+                        continue
                     }
-                    if end < count, bytes[end] == 0x27 || bytes[end] == 0xE2 { end = wordEnd(bytes, from: i) }
-                    let length = end - i
-                    guard length < 32, mask & (1 << UInt32(length)) != 0, let entries = table.entries(for: hash(bytes, i, end)) else { continue }
                     for entry in entries {
                         if let match = check(entry, bytes, i, end, context) { add(match, to: &matches) }
                     }
@@ -119,14 +114,29 @@ enum InstructionScanner {
                 }
                 if matches.count >= limit { return Array(matches.prefix(limit)) }
             }
-            offset += 8
+            block += 64
         }
         return matches
     }
 
+    /// The candidates among sixteen bytes `x`, given the sixteen from the one after `x`'s first,
+    /// bit `i` standing for `x`'s byte `i`: word bytes; what opens a word or path if the byte
+    /// before is not a word byte (letters, `.` and `/`, each before a letter); and markers,
+    /// wherever they are (`<`, `[`, `#`, and `-` before `-`). Branch-free.
+    @inline(__always) static func classify(_ x: ByteLanes.Chunk, next: ByteLanes.Chunk) -> (words: UInt64, opening: UInt64, markers: UInt64) {
+        let letters = ByteLanes.letters(x)
+        let words = ByteLanes.words(x, letters: letters)
+        // `.` (0x2E) and `/` (0x2F) differ only in bit 0.
+        let opening = (letters | ByteLanes.lanes(x & 0xFE, equalTo: 0x2E)) & ByteLanes.letters(next)
+        let markers =
+            (ByteLanes.lanes(x, equalTo: 0x2D) & ByteLanes.lanes(next, equalTo: 0x2D)) | ByteLanes.lanes(x, equalTo: 0x3C)
+            | ByteLanes.lanes(x, equalTo: 0x5B) | ByteLanes.lanes(x, equalTo: 0x23)
+        return (ByteLanes.bits(words), ByteLanes.bits(opening), ByteLanes.bits(markers))
+    }
+
     /// A marker or sensitive path starting with the punctuation `b` at `i`, `next` after it.
     @inline(__always)
-    private static func marker(
+    static func marker(
         _ b: UInt8, _ next: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, at i: Int, _ context: Context, _ pathLetters: (dot: UInt32, slash: UInt32)
     ) -> InstructionMatch? {
         switch b {

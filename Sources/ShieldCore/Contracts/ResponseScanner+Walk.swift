@@ -135,7 +135,8 @@ extension ResponseScanner {
     /// before the masking pass.
     static func hasURLPassword(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
-        guard let base = bytes.baseAddress else { return false }
+        // No `@`, no password: most text has none, and memchr is vectorized.
+        guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "@")), count) != nil else { return false }
         var i = 0
         while i + 3 <= count {
             // Jump to the next colon (memchr is vectorized).
