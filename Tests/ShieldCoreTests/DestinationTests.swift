@@ -133,4 +133,26 @@ import Testing
         #expect(URLReference.parsePlain("https://example.com/") != nil)
         #expect(URLReference.parsePlain("http://127.0.0.1/") == nil)
     }
+
+    @Test func innerWhitespaceIsUnicodeWhiteSpaceButTabsAndLineBreaks() {
+        for value in [UInt32](0..<0x3100) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let expected = scalar.properties.isWhitespace && scalar != "\t" && scalar != "\n" && scalar != "\r"
+            #expect(ArgumentWalker.isInnerWhitespace(scalar) == expected, "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func memoKeysAreTheAuthorityOfPlainURLs() {
+        #expect(ArgumentWalker.memoKey("https://example.com/a?b") == "https://example.com")
+        #expect(ArgumentWalker.memoKey("https://example.com") == "https://example.com")
+        #expect(ArgumentWalker.memoKey("HTTP://Example.com#x") == "HTTP://Example.com")
+        for judgedEveryTime in [
+            "FILE://host/etc/passwd", "file:///etc", "http:/x", "http://a@b/", "http://a%2eb/", "http://a\\b/", "http://é/", "nocolon",
+        ] {
+            #expect(ArgumentWalker.memoKey(Substring(judgedEveryTime)) == nil, "\(judgedEveryTime)")
+        }
+        let inside = "see https://example.com/x, then"
+        let url = inside.dropFirst(4).prefix(21)
+        #expect(ArgumentWalker.memoKey(url) == "https://example.com")
+    }
 }

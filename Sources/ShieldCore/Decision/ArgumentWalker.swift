@@ -225,7 +225,7 @@ struct ArgumentWalker {
             // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
             let trimmed = Self.trimmingSpacesAndControls(text)
             if trimmed.isEmpty { return nil }
-            if trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
+            if trimmed.unicodeScalars.contains(where: Self.isInnerWhitespace) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
             if judgedWholeValue, trimmed == text { return nil }  // the URL pass above judged it as a whole
@@ -294,18 +294,27 @@ struct ArgumentWalker {
     /// the scheme, an authority that ends at `/`, `?`, `#` or the end with no `\\`, `%`, `@` or
     /// non-ASCII byte in it, and not a `file:` URL. `nil` for anything else (judged every time).
     static func memoKey(_ url: Substring) -> Substring? {
-        let utf8 = url.utf8
-        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        var i = utf8.index(after: colon)
-        guard utf8[i...].starts(with: "//".utf8), !url[..<colon].lowercased().hasPrefix("file") else { return nil }
-        i = utf8.index(i, offsetBy: 2)
-        while i < utf8.endIndex {
-            let byte = utf8[i]
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
-            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte >= 0x80 || byte <= 0x20 { return nil }
-            i = utf8.index(after: i)
+        let length = url.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon + 2 < bytes.count,
+                bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/")
+            else { return nil }
+            // Not `file:` (any case), whose "authority" is judged with the path.
+            if colon >= 4, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
+                bytes[3] | 0x20 == UInt8(ascii: "e")
+            {
+                return nil
+            }
+            var i = colon + 3
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte >= 0x80 || byte <= 0x20 { return nil }
+                i += 1
+            }
+            return i
         }
-        return url[..<i]
+        guard let length else { return Self.memoKey(Substring(String(url))) }
+        return length.map { url.prefix(upTo: url.utf8.index(url.startIndex, offsetBy: $0)) }
     }
 
     /// The command line of an object that names a program and its argv in sibling members.
@@ -337,6 +346,14 @@ struct ArgumentWalker {
     /// `word` single-quoted for a POSIX shell.
     static func shellQuoted(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// White space other than tab and line breaks (which WHATWG removes from a URL): ASCII
+    /// space, vertical tab and form feed, and Unicode's other spaces. ASCII is decided without
+    /// the Unicode property tables.
+    static func isInnerWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar == " " || scalar == "\u{0B}" || scalar == "\u{0C}" }
+        return scalar.properties.isWhitespace
     }
 
     static func removingTabsAndNewlines(_ text: String) -> String {

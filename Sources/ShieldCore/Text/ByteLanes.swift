@@ -51,6 +51,20 @@ enum ByteLanes {
         letters | digits(x) | lanes(x, equalTo: 0x5F)
     }
 
+    /// The index of the first byte of `bytes` at or after `start` that is not ASCII, or
+    /// `bytes.count`: sixteen bytes at a time (a byte's high bit is its lane's bit).
+    static func firstNonASCII(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let address = bytes.baseAddress else { return 0 }
+        let base = UnsafeRawPointer(address)
+        var offset = start
+        while offset < bytes.count {
+            let high = bits(load(base, offset, count: bytes.count))
+            if high != 0 { return offset + high.trailingZeroBitCount }
+            offset += 16
+        }
+        return bytes.count
+    }
+
     /// The lanes' high bits as sixteen bits, lane `i` at bit `i` (one `pmovmskb` on x86): four
     /// chunks make one 64-bit mask of a 64-byte block, so a scan loops over a block's
     /// candidates once (each loop's end is a branch the CPU cannot predict) and finds a word's

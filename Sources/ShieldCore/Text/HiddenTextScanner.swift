@@ -37,9 +37,10 @@ enum HiddenTextScanner {
         var softHyphenRun = 0
         var previous: UInt32 = 0
         while i < count {
-            // Runs of ASCII are the common case and can hide nothing: skip them in one loop.
+            // Runs of ASCII are the common case and can hide nothing: skip them, sixteen bytes
+            // at a time.
             if bytes[i] < 0x80 {
-                repeat { i += 1 } while i < count && bytes[i] < 0x80
+                i = ByteLanes.firstNonASCII(in: bytes, from: i + 1)
                 previous = UInt32(bytes[i - 1])
                 invisibleRun = 0
                 selectorRun = 0
