@@ -142,17 +142,36 @@ import Testing
         }
     }
 
+    func memoKey(_ url: String) -> String? {
+        var url = url
+        return url.withUTF8 { bytes in ArgumentWalker.memoKeyLength(bytes).map { String(decoding: bytes[..<$0], as: UTF8.self) } }
+    }
+
     @Test func memoKeysAreTheAuthorityOfPlainURLs() {
-        #expect(ArgumentWalker.memoKey("https://example.com/a?b") == "https://example.com")
-        #expect(ArgumentWalker.memoKey("https://example.com") == "https://example.com")
-        #expect(ArgumentWalker.memoKey("HTTP://Example.com#x") == "HTTP://Example.com")
-        for judgedEveryTime in [
+        #expect(memoKey("https://example.com/a?b") == "https://example.com")
+        #expect(memoKey("https://example.com") == "https://example.com")
+        #expect(memoKey("HTTP://Example.com#x") == "HTTP://Example.com")
+        let judgedEveryTime = [
             "FILE://host/etc/passwd", "file:///etc", "http:/x", "http://a@b/", "http://a%2eb/", "http://a\\b/", "http://é/", "nocolon",
-        ] {
-            #expect(ArgumentWalker.memoKey(Substring(judgedEveryTime)) == nil, "\(judgedEveryTime)")
+        ]
+        for url in judgedEveryTime { #expect(memoKey(url) == nil, "\(url)") }
+    }
+
+    @Test func authorityMemoComparesBytesNotHashes() {
+        var memo = AuthorityMemo()
+        memo.insert(Array("https://example.com".utf8))
+        let hit = Array("https://example.com".utf8).withUnsafeBufferPointer { memo.contains($0) }
+        let miss = Array("https://example.co".utf8).withUnsafeBufferPointer { memo.contains($0) }
+        #expect(hit)
+        #expect(!miss)
+    }
+
+    @Test func urlsAfterAClearedAuthorityAreStillJudged() throws {
+        let prose = "see https://example.com/a, then https://example.com/b and https://example.com/c."
+        #expect(try Fixtures.decide("write_note", #"{"body": "\#(prose)"}"#).verdict == .allow)
+        for next in ["https://example.com@127.0.0.1/", "https://169.254.169.254/", "http://2852039166/", "https://example.com\\\\@127.1/"] {
+            let decision = try Fixtures.decide("write_note", #"{"body": "\#(prose) and \#(next)"}"#)
+            #expect(decision.verdict == .block, "\(next)")
         }
-        let inside = "see https://example.com/x, then"
-        let url = inside.dropFirst(4).prefix(21)
-        #expect(ArgumentWalker.memoKey(url) == "https://example.com")
     }
 }

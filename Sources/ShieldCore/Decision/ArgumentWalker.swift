@@ -32,7 +32,7 @@ struct ArgumentWalker {
     private var arena: [(parent: Int, component: Component)] = []
     /// URLs already judged in this evaluation that were clear, by scheme and authority: a
     /// document names the same hosts again and again.
-    private var clearAuthorities = Set<Substring>()
+    private var clearAuthorities = AuthorityMemo()
     private var keyFactsCache: [String: KeyFacts] = [:]
     private var nodes = 0
     private var scannedBytes = 0
@@ -201,20 +201,31 @@ struct ArgumentWalker {
                 return Finding(rule: "policy.blocked-arg-pattern", reason: "value contains the blocked pattern \(quote(pattern))")
             }
         }
-        // URLs anywhere in the text are judged by their host.
+        // URLs anywhere in the text are judged by their host. A URL whose authority an earlier
+        // one in this evaluation cleared is skipped after looking at its bytes alone.
         var judgedWholeValue = false
-        for found in URLFinder.urls(in: text) {
-            let wholeValue = found.startIndex == text.startIndex && found.endIndex == text.endIndex
+        var utf8Text = text
+        let byteCount = text.utf8.count
+        for range in URLFinder.ranges(in: text) {
+            let wholeValue = range.count == byteCount
             if wholeValue, kind == .url || kind == .host { judgedWholeValue = true }
-            // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
-            let url = wholeValue ? found : Self.trimmingTrailingPunctuation(found)
             let asWholeValue = wholeValue && (kind == .url || kind == .host)
-            let authority = asWholeValue ? nil : Self.memoKey(url)
-            if let authority, clearAuthorities.contains(authority) { continue }
-            switch engine.egress.check(url: url, asWholeValue: asWholeValue) {
+            var end = range.upperBound
+            var authority: Range<Int>?
+            let known = utf8Text.withUTF8 { bytes -> Bool in
+                // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
+                if !wholeValue { while end > range.lowerBound, Self.isTrailingPunctuation(bytes[end - 1]) { end -= 1 } }
+                guard !asWholeValue, let length = Self.memoKeyLength(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) else {
+                    return false
+                }
+                authority = range.lowerBound..<(range.lowerBound + length)
+                return clearAuthorities.contains(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<(range.lowerBound + length)]))
+            }
+            if known { continue }
+            switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
             case .finding(let finding): return finding
             case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
-            case .clear: if let authority { clearAuthorities.insert(authority) }
+            case .clear: if let authority { clearAuthorities.insert(Array(text.utf8.dropFirst(authority.lowerBound).prefix(authority.count))) }
             }
         }
         let hasSpace = text.utf8.contains(0x20)
@@ -290,31 +301,28 @@ struct ArgumentWalker {
         return decoded.isEmpty ? nil : decoded.joined(separator: "\n")
     }
 
-    /// `scheme://authority` of a URL whose judgment depends on nothing else: `//` right after
-    /// the scheme, an authority that ends at `/`, `?`, `#` or the end with no `\\`, `%`, `@` or
-    /// non-ASCII byte in it, and not a `file:` URL. `nil` for anything else (judged every time).
-    static func memoKey(_ url: Substring) -> Substring? {
-        let length = url.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon + 2 < bytes.count,
-                bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/")
-            else { return nil }
-            // Not `file:` (any case), whose "authority" is judged with the path.
-            if colon >= 4, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
-                bytes[3] | 0x20 == UInt8(ascii: "e")
-            {
-                return nil
-            }
-            var i = colon + 3
-            while i < bytes.count {
-                let byte = bytes[i]
-                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
-                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte >= 0x80 || byte <= 0x20 { return nil }
-                i += 1
-            }
-            return i
+    /// The length of `scheme://authority` at the start of a URL's bytes, when the URL's judgment
+    /// depends on nothing else: `//` right after the scheme, an authority that ends at `/`, `?`,
+    /// `#` or the end with no `\\`, `%`, `@` or non-ASCII byte in it, and not a `file:` URL.
+    /// `nil` for anything else (judged every time).
+    static func memoKeyLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon + 2 < bytes.count, bytes[colon + 1] == UInt8(ascii: "/"),
+            bytes[colon + 2] == UInt8(ascii: "/")
+        else { return nil }
+        // Not `file:` (any case), whose "authority" is judged with the path.
+        if colon >= 4, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
+            bytes[3] | 0x20 == UInt8(ascii: "e")
+        {
+            return nil
         }
-        guard let length else { return Self.memoKey(Substring(String(url))) }
-        return length.map { url.prefix(upTo: url.utf8.index(url.startIndex, offsetBy: $0)) }
+        var i = colon + 3
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte >= 0x80 || byte <= 0x20 { return nil }
+            i += 1
+        }
+        return i
     }
 
     /// The command line of an object that names a program and its argv in sibling members.
@@ -335,12 +343,15 @@ struct ArgumentWalker {
         return ([program] + argv).map(shellQuoted).joined(separator: " ")
     }
 
-    static let trailingPunctuation = Set(",.;:!?)]}\t\n\r".utf8)
-
-    static func trimmingTrailingPunctuation(_ url: Substring) -> Substring {
-        var url = url
-        while let last = url.utf8.last, Self.trailingPunctuation.contains(last) { url = url.dropLast() }
-        return url
+    /// Punctuation that ends a sentence or clause after a URL in prose, rather than the URL.
+    static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ")"),
+            UInt8(ascii: "]"), UInt8(ascii: "}"), 0x09, 0x0A, 0x0D:
+            true
+        default:
+            false
+        }
     }
 
     /// `word` single-quoted for a POSIX shell.

@@ -13,21 +13,24 @@ enum URLFinder {
     /// - Parameter quotesTerminate: whether `"` and `'` end a URL (prose, JSON-ish text). In a
     ///   shell word that was already unquoted they are literal characters of the URL.
     static func urls(in text: String, quotesTerminate: Bool = true) -> [Substring] {
-        var found: [Substring] = []
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            scan(bytes, quotesTerminate: quotesTerminate) { start, end in
-                let utf8 = text.utf8
-                let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                let upper = utf8.index(lower, offsetBy: end - start)
-                found.append(text[lower..<upper])
-            }
+        ranges(in: text, quotesTerminate: quotesTerminate).map { substring(text, $0) }
+    }
+
+    /// The URLs in `text` as ranges of UTF-8 byte offsets.
+    static func ranges(in text: String, quotesTerminate: Bool = true) -> [Range<Int>] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var found: [Range<Int>] = []
+            scan(bytes, quotesTerminate: quotesTerminate) { found.append($0..<$1) }
+            return found
         }
-            ?? {
-                var copy = text
-                copy.makeContiguousUTF8()
-                found = urls(in: copy, quotesTerminate: quotesTerminate).map { Substring($0) }
-            }()
-        return found
+    }
+
+    /// The part of `text` at the UTF-8 byte offsets `range` (which start and end on characters).
+    static func substring(_ text: String, _ range: Range<Int>) -> Substring {
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        return text[lower..<utf8.index(lower, offsetBy: range.count)]
     }
 
     /// Calls `report` with the byte range of each URL in `bytes`.
@@ -39,7 +42,10 @@ enum URLFinder {
     ///
     /// Linear time: the end of a run of URL characters is found once for the whole run.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, quotesTerminate: Bool = true, _ report: (Int, Int) -> Void) {
-        let isTerminator = quotesTerminate ? Self.isTerminator : Self.isUnquotedTerminator
+        // A local function, not a function value: the call is inlined into the byte loops.
+        @inline(__always) func isTerminator(_ byte: UInt8) -> Bool {
+            quotesTerminate ? Self.isTerminator(byte) : Self.isUnquotedTerminator(byte)
+        }
         let count = bytes.count
         var i = 0
         var resumeAt = 0
