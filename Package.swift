@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShieldProxyTests",
-            dependencies: ["ShieldProxy", "ShieldCore", "ShieldAudit"],
+            dependencies: ["ShieldProxy", "ShieldCore", "ShieldAudit", "ShieldSystem"],
             swiftSettings: strictSettings
         ),
         // Golden tests of the `mcp-shield` binary: bytes in, bytes and exit status out.

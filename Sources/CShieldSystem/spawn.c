@@ -32,6 +32,16 @@ static int write_pid_to(const char *file) {
 
 int shield_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+int shield_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+#else
+    (void)actions;
+    (void)lowest;
+    return ENOSYS;
+#endif
+}
+
 pid_t shield_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                    const shield_spawn_options *options) {
     int status_pipe[2];

@@ -7,6 +7,8 @@ internal import CShieldSystem
 #endif
 
 /// A child process with pipes to its standard input and output; its standard error is ours.
+/// It inherits no other descriptor (on Linux with glibc 2.34 or later; elsewhere it inherits
+/// those not marked close-on-exec).
 ///
 /// Started with `posix_spawnp` (no fork of a multi-threaded process), with default signal
 /// dispositions and an empty signal mask, in a process group of its own so a terminal's Ctrl-C
@@ -33,6 +35,14 @@ public final class ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        #if canImport(Glibc)
+            // The server gets standard input, output and error, nothing else of ours: not the
+            // audit database, not a descriptor a library opened without close-on-exec.
+            let closing = shield_spawn_close_from(&actions, 3)
+            guard closing == 0 else {
+                throw SpawnError(description: "cannot keep our descriptors from \(program): \(String(cString: strerror(closing)))")
+            }
+        #endif
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

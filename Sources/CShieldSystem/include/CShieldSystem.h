@@ -1,6 +1,7 @@
 #ifndef CSHIELDSYSTEM_H
 #define CSHIELDSYSTEM_H
 
+#include <spawn.h>
 #include <sys/types.h>
 
 /// What a sandboxed child must have done to it between fork and exec, which posix_spawn cannot
@@ -26,6 +27,12 @@ typedef struct {
 /// other one is closed, close-on-exec or not.
 pid_t shield_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                    const shield_spawn_options *options);
+
+/// Adds "close every descriptor from `lowest` up" to `actions`, after the ones already added:
+/// a child started with posix_spawn then inherits nothing of ours but what the actions put in
+/// place, even descriptors some library opened without close-on-exec. Returns 0, or an errno
+/// (ENOSYS before glibc 2.34 and on other C libraries).
+int shield_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
 /// pipe2(fds, O_CLOEXEC): both ends close on exec from the start, so a child another thread
 /// spawns meanwhile cannot inherit them.
