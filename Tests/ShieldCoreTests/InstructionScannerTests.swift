@@ -214,8 +214,7 @@ import Testing
     }
 
     @Test func scanningIsLinearAndFast() {
-        // 1 MiB of prose, JSON and code. A guard against quadratic work, not a benchmark: this is
-        // a debug build, where each SIMD operation is a function call.
+        // 1 MiB of prose, JSON and code: a debug build must still finish well within a second.
         let chunk =
             #"The tool reads the file at the given path and returns its contents. {"id": 42, "path": "/tmp/a.txt", "ok": true} for (i, x) in items.enumerated() { print(i, x) } Ignore case when matching; see https://docs.example.com/api/v1. "#
         let text = String(repeating: chunk, count: (1 << 20) / chunk.utf8.count + 1)
@@ -223,7 +222,7 @@ import Testing
         var found: [InstructionMatch] = []
         let elapsed = clock.measure { found = InstructionScanner.scan(text, context: .output) }
         #expect(found.isEmpty)
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(2), "\(elapsed)")
     }
 }
 

@@ -233,9 +233,7 @@ import Testing
         let elapsed = clock.measure { result = scanner(.block).scan(value) }
         #expect(result?.changes.isEmpty == true)
         #expect(result?.value == value)
-        // A guard against quadratic work, not a benchmark: this is a debug build, where each
-        // SIMD operation is a function call (release: under 5 ms, see BENCHMARKS.md).
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(2), "\(elapsed)")  // a debug build; release is well under 5 ms
     }
 }
 
