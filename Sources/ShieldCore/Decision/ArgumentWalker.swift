@@ -218,8 +218,9 @@ struct ArgumentWalker {
                 guard !asWholeValue, let length = Self.memoKeyLength(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) else {
                     return false
                 }
-                authority = range.lowerBound..<(range.lowerBound + length)
-                return clearAuthorities.contains(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<(range.lowerBound + length)]))
+                let key = range.lowerBound..<(range.lowerBound + length)
+                authority = key
+                return clearAuthorities.contains(UnsafeBufferPointer(rebasing: bytes[key]))
             }
             if known { continue }
             switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
