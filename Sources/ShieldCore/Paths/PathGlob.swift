@@ -5,7 +5,7 @@
 /// (`~/.SSH/id_rsa` on macOS). Segments are compiled once: literal segments compare as strings.
 ///
 /// ```swift
-/// PathGlob("**/.ssh/**").matches(lowercased: ["home", "me", ".ssh", "id_rsa"])  // true
+/// PathGlob("**/.ssh/**").matches(PathSegments(["home", "me", ".ssh", "id_rsa"]))  // true
 /// ```
 struct PathGlob: Sendable, Hashable {
     enum Segment: Sendable, Hashable {
@@ -15,6 +15,8 @@ struct PathGlob: Sendable, Hashable {
     }
 
     let segments: [Segment]
+    /// Each literal segment's bytes (nil for the others), compared without going through `String`.
+    private let literals: [[UInt8]?]
     let source: String
 
     /// - Parameter pattern: an absolute pattern, or one starting with `**`; `~` is expanded
@@ -25,28 +27,25 @@ struct PathGlob: Sendable, Hashable {
             if segment == "**" { return .anyDepth }
             return Glob.isPattern(String(segment)) ? .pattern(String(segment)) : .literal(String(segment))
         }
+        literals = segments.map { if case .literal(let literal) = $0 { Array(literal.utf8) } else { nil } }
     }
 
     /// Whether `path` — segments already lower-cased — matches.
-    func matches(lowercased path: [String]) -> Bool {
-        match(0, path[...])
+    func matches(_ path: PathSegments) -> Bool {
+        match(0, 0, path)
     }
 
-    private func match(_ p: Int, _ path: ArraySlice<String>) -> Bool {
-        guard p < segments.count else { return path.isEmpty }
+    private func match(_ p: Int, _ s: Int, _ path: PathSegments) -> Bool {
+        guard p < segments.count else { return s == path.count }
         switch segments[p] {
         case .anyDepth:
-            var rest = path
-            while true {
-                if match(p + 1, rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
-            }
-        case .literal(let literal):
-            guard let first = path.first, first == literal else { return false }
+            for start in s...path.count where match(p + 1, start, path) { return true }
+            return false
+        case .literal:
+            guard s < path.count, let literal = literals[p], path.segment(s, equals: literal) else { return false }
         case .pattern(let pattern):
-            guard let first = path.first, Glob.matches(pattern, first) else { return false }
+            guard s < path.count, Glob.matches(pattern, path.string(s)) else { return false }
         }
-        return match(p + 1, path.dropFirst())
+        return match(p + 1, s + 1, path)
     }
 }

@@ -37,34 +37,37 @@ struct PathGuard: Sendable {
 
     static let envTemplates = [".example", ".sample", ".template", ".dist", ".defaults", ".schema"]
 
-    let roots: [[String]]
-    let deny: [PathGlob]
+    /// The policy's roots, made absolute.
+    let roots: [PathSegments]
     /// `**/NAME` patterns: a path whose last segment is NAME is denied.
-    let deniedNames: [String: String]
+    let deniedNames: ByteKeyedTable<String>
     /// `**/NAME/**` patterns: a path with NAME as a directory segment is denied.
-    let deniedDirectories: [String: String]
+    let deniedDirectories: ByteKeyedTable<String>
     /// Every other pattern, matched in full; indexed by a literal first or last segment so a path
     /// is only matched against patterns that could match it.
     let otherDeny: [PathGlob]
-    let denyByFirstSegment: [String: [PathGlob]]
-    let denyByLastSegment: [String: [PathGlob]]
+    let denyByFirstSegment: ByteKeyedTable<[PathGlob]>
+    let denyByLastSegment: ByteKeyedTable<[PathGlob]>
     let denyUnindexed: [PathGlob]
     let home: [String]
-    let base: [String]
+    let homeSegments: PathSegments
+    /// Where relative paths start: the first root, or the working directory.
+    let base: PathSegments
     let resolveRealPath: (@Sendable (String) -> String?)?
 
     init(_ filesystem: Policy.Filesystem, context: EvaluationContext) {
         let home = Self.lexical(context.homeDirectory.split(separator: "/").map(String.init))
         let cwd = Self.lexical(context.workingDirectory.split(separator: "/").map(String.init))
         self.home = home
+        homeSegments = PathSegments(home)
         func absolute(_ text: String) -> [String] {
             let parts = text.split(separator: "/").map(String.init)
             if text.hasPrefix("~") { return Self.lexical(home + parts.dropFirst()) }
             if text.hasPrefix("/") { return Self.lexical(parts) }
             return Self.lexical(cwd + parts)
         }
-        roots = filesystem.roots.map(absolute)
-        base = roots.first ?? cwd
+        roots = filesystem.roots.map { PathSegments(absolute($0)) }
+        base = roots.first ?? PathSegments(cwd)
         // A literal entry in deny_paths denies the path and everything beneath it.
         let userPatterns = filesystem.denyPaths.flatMap { pattern -> [String] in
             let trimmed = pattern.count > 1 && pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
@@ -73,7 +76,7 @@ struct PathGuard: Sendable {
         // Running as root, /root is the user's own home: denying it whole would deny ~ itself.
         let builtin = Self.builtinDeny.filter { home != ["root"] || ($0 != "/root" && $0 != "/root/**") }
         let patterns = (filesystem.builtinDeny ? builtin : []) + userPatterns
-        deny = patterns.map { pattern in
+        let deny = patterns.map { pattern in
             if pattern.hasPrefix("~") {
                 return PathGlob("/" + (home + pattern.split(separator: "/").dropFirst().map(String.init)).joined(separator: "/"))
             }
@@ -81,19 +84,19 @@ struct PathGuard: Sendable {
             return PathGlob("**/" + pattern)
         }
         resolveRealPath = context.resolveRealPath
-        var names: [String: String] = [:], directories: [String: String] = [:], others: [PathGlob] = []
+        var names: [(String, String)] = [], directories: [(String, String)] = [], others: [PathGlob] = []
         for glob in deny {
             let segments = glob.segments
             if segments.count == 2, segments[0] == .anyDepth, case .literal(let name) = segments[1] {
-                names[name] = glob.source
+                names.append((name, glob.source))
             } else if segments.count == 3, segments[0] == .anyDepth, segments[2] == .anyDepth, case .literal(let name) = segments[1] {
-                directories[name] = glob.source
+                directories.append((name, glob.source))
             } else {
                 others.append(glob)
             }
         }
-        deniedNames = names
-        deniedDirectories = directories
+        deniedNames = ByteKeyedTable(names)
+        deniedDirectories = ByteKeyedTable(directories)
         otherDeny = others
         var byFirst: [String: [PathGlob]] = [:], byLast: [String: [PathGlob]] = [:], unindexed: [PathGlob] = []
         for glob in others {
@@ -105,26 +108,31 @@ struct PathGuard: Sendable {
                 unindexed.append(glob)
             }
         }
-        denyByFirstSegment = byFirst
-        denyByLastSegment = byLast
+        denyByFirstSegment = ByteKeyedTable(byFirst.map { ($0.key, $0.value) })
+        denyByLastSegment = ByteKeyedTable(byLast.map { ($0.key, $0.value) })
         denyUnindexed = unindexed
     }
 
-    /// The deny pattern `segments` (lower-cased) match, if any.
-    func deniedBy(_ segments: [String]) -> String? {
-        if let last = segments.last, let source = deniedNames[last] { return source }
+    /// The deny pattern a path (already lower-cased) matches, if any.
+    func deniedBy(_ path: PathSegments) -> String? {
+        guard !path.isEmpty else { return denyUnindexed.first { $0.matches(path) }?.source }
+        let last = path.count - 1
+        if let source = path.withSegment(last, { deniedNames[$0] }) { return source }
         // Every `.env.*` but the templates projects commit (`.env.example`).
-        if let last = segments.last, last.hasPrefix(".env."), !Self.envTemplates.contains(where: { last.hasSuffix($0) }) {
+        let name = path[last]
+        if name.starts(with: ".env.".utf8), !Self.envTemplates.contains(where: { name.reversed().starts(with: $0.utf8.reversed()) }) {
             return "**/.env.*"
         }
-        for segment in segments.dropLast() {
-            if let source = deniedDirectories[segment] { return source }
+        for index in 0..<last {
+            if let source = path.withSegment(index, { deniedDirectories[$0] }) { return source }
         }
-        guard let first = segments.first, let last = segments.last else { return denyUnindexed.first { $0.matches(lowercased: segments) }?.source }
-        for candidates in [denyByFirstSegment[first], denyByLastSegment[last], denyUnindexed] {
-            if let glob = candidates?.first(where: { $0.matches(lowercased: segments) }) { return glob.source }
+        if let candidates = path.withSegment(0, { denyByFirstSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
+            return glob.source
         }
-        return nil
+        if let candidates = path.withSegment(last, { denyByLastSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
+            return glob.source
+        }
+        return denyUnindexed.first { $0.matches(path) }?.source
     }
 
     /// Judges one path.
@@ -138,11 +146,11 @@ struct PathGuard: Sendable {
             return Finding(rule: "path.traversal", reason: "relative path \(quote(raw)) climbs above its base directory")
         }
         if let finding = judge(normalized.segments, raw: raw) { return finding }
-        if normalized.rawSegments.contains(".."), let source = deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) {
+        if normalized.passesThroughParent, let source = deniedBy(normalized.rawSegments.lowercased()) {
             return Finding(rule: "path.credential-file", reason: "path \(quote(raw)) passes through a denied location (\(source)) before \"..\"")
         }
-        if let resolveRealPath, let real = resolveRealPath("/" + normalized.rawSegments.joined(separator: "/")) {
-            let realSegments = Self.lexical(Self.segments(of: real))
+        if let resolveRealPath, let real = resolveRealPath(normalized.rawSegments.text) {
+            let realSegments = PathSegments(Self.lexical(Self.segments(of: real)))
             if realSegments != normalized.segments, let finding = judge(realSegments, raw: raw) {
                 return Finding(rule: finding.rule, reason: finding.reason + " (after resolving symbolic links to \(quote(real)))")
             }
@@ -154,22 +162,23 @@ struct PathGuard: Sendable {
     /// the roots is not required (`ls /usr/bin` is fine) but credential files are still refused.
     func deniedFile(_ raw: String) -> Finding? {
         guard case .success(let normalized) = normalize(raw) else { return nil }
-        let segments = normalized.segments.map(ByteSearch.lowercased)
-        guard let source = deniedBy(segments) ?? deniedBy(normalized.rawSegments.map(ByteSearch.lowercased)) ?? deniedByGlob(segments) else {
+        let segments = normalized.segments.lowercased()
+        guard let source = deniedBy(segments) ?? deniedBy(normalized.rawSegments.lowercased()) ?? deniedByGlob(segments) else {
             return nil
         }
-        let shown = "/" + normalized.segments.joined(separator: "/")
         return Finding(
-            rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
+            rule: "path.credential-file",
+            reason: "path \(quote(raw)) is \(quote(normalized.segments.text)), a credential or system file (denied by \(source))")
     }
 
     /// For shell words that are globs (`/etc/shad*`, `~/.s[s]h/id_*`): the deny pattern some
     /// expansion of them could match, judged segment by segment against the literal entries.
-    func deniedByGlob(_ segments: [String]) -> String? {
-        guard segments.contains(where: Glob.isPattern) else { return nil }
+    func deniedByGlob(_ path: PathSegments) -> String? {
+        guard path.bytes.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) else { return nil }
+        let segments = path.strings
         for (index, segment) in segments.enumerated() where Glob.isPattern(segment) {
-            if index == segments.count - 1, let name = deniedNames.keys.first(where: { Glob.matches(segment, $0) }) { return deniedNames[name] }
-            if let name = deniedDirectories.keys.first(where: { Glob.matches(segment, $0) }) { return deniedDirectories[name] }
+            if index == segments.count - 1, let name = deniedNames.allKeys.first(where: { Glob.matches(segment, $0) }) { return deniedNames[name] }
+            if let name = deniedDirectories.allKeys.first(where: { Glob.matches(segment, $0) }) { return deniedDirectories[name] }
         }
         for glob in otherDeny where glob.segments.count == segments.count {
             let matches = zip(glob.segments, segments).allSatisfy { pattern, segment in
@@ -184,36 +193,66 @@ struct PathGuard: Sendable {
         return nil
     }
 
-    private func judge(_ segments: [String], raw: String) -> Finding? {
-        let shown = "/" + segments.joined(separator: "/")
-        if let source = deniedBy(segments.map(ByteSearch.lowercased)) {
+    private func judge(_ segments: PathSegments, raw: String) -> Finding? {
+        if let source = deniedBy(segments.lowercased()) {
             return Finding(
-                rule: "path.credential-file", reason: "path \(quote(raw)) is \(quote(shown)), a credential or system file (denied by \(source))")
+                rule: "path.credential-file",
+                reason: "path \(quote(raw)) is \(quote(segments.text)), a credential or system file (denied by \(source))")
         }
         if !roots.isEmpty, !roots.contains(where: { segments.starts(with: $0) }) {
-            let allowed = roots.map { "/" + $0.joined(separator: "/") }.joined(separator: ", ")
+            let allowed = roots.map(\.text).joined(separator: ", ")
             return Finding(
-                rule: "path.outside-root", reason: "path \(quote(raw)) resolves to \(quote(shown)), outside the allowed roots (\(allowed))")
+                rule: "path.outside-root",
+                reason: "path \(quote(raw)) resolves to \(quote(segments.text)), outside the allowed roots (\(allowed))")
         }
         return nil
     }
 
     struct Normalized {
         /// The path with `.` and `..` resolved lexically.
-        var segments: [String]
+        var segments: PathSegments
         /// The path as written (made absolute, `.` dropped, `..` kept): what the kernel walks,
         /// where `/dev/fd/..` is `/proc/self`, not `/dev`.
-        var rawSegments: [String]
+        var rawSegments: PathSegments
         var climbsAboveBase: Bool
+        /// Whether ``rawSegments`` holds a `..`.
+        var passesThroughParent: Bool
     }
 
     func normalize(_ raw: String) -> Result<Normalized, Finding> {
+        var text = raw
+        if Self.needsDecoding(text) {
+            switch Self.decode(raw) {
+            case .failure(let finding): return .failure(finding)
+            case .success(let decoded): text = decoded
+            }
+        }
+        return text.withUTF8 { normalize(bytes: $0, raw: raw) }
+    }
+
+    /// Whether `text` needs ``decode(_:)`` before it is split: a `file:` prefix, a `%`, a `\\`,
+    /// a NUL or a non-ASCII byte. Most paths have none and are split as they are.
+    static func needsDecoding(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            if bytes.count >= 5, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
+                bytes[3] | 0x20 == UInt8(ascii: "e"), bytes[4] == UInt8(ascii: ":")
+            {
+                return true
+            }
+            for byte in bytes where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return true }
+            return false
+        }
+    }
+
+    /// `raw` without a `file:` prefix, percent-decoded (at most ``maxDecodeRounds`` times),
+    /// compatibility-normalized, with `\\` as `/`; NUL bytes are refused.
+    static func decode(_ raw: String) -> Result<String, Finding> {
         var text = raw
         if text.utf8.count >= 5, text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8.map { $0 | 0x20 }) {
             text = String(text.dropFirst(5))
             if text.hasPrefix("//") { text = String(text.dropFirst(2)) }
         }
-        // Percent-decoding, bounded.
         var rounds = 0
         while Self.hasPercentEscape(text) {
             guard rounds < Self.maxDecodeRounds else {
@@ -235,48 +274,94 @@ struct PathGuard: Sendable {
             text = text.precomposedStringWithCompatibilityMapping
         }
         if text.utf8.contains(UInt8(ascii: "\\")) { text = text.replacingOccurrences(of: "\\", with: "/") }
-        if text.hasPrefix("//") {
+        return .success(text)
+    }
+
+    /// Splits decoded path bytes, makes the path absolute and resolves it lexically.
+    private func normalize(bytes text: UnsafeBufferPointer<UInt8>, raw: String) -> Result<Normalized, Finding> {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        if text.count >= 2, text[0] == slash, text[1] == slash {
             return .failure(Finding(rule: "path.unc", reason: "path \(quote(raw)) is a UNC or network path"))
         }
-        let utf8 = Array(text.utf8.prefix(3))
-        if utf8.count >= 2, utf8[0].isASCIILetter, utf8[1] == UInt8(ascii: ":") {
+        if text.count >= 2, text[0].isASCIILetter, text[1] == UInt8(ascii: ":") {
             return .failure(Finding(rule: "path.drive", reason: "path \(quote(raw)) names a Windows drive"))
         }
-
-        var parts = Self.segments(of: text)
-        guard parts.count <= Self.maxSegments else {
-            return .failure(Finding(rule: "path.too-long", reason: "path \(quote(raw)) has more than \(Self.maxSegments) segments"))
-        }
-        var start: [String]
-        if text.hasPrefix("/") {
-            start = []
-        } else if let first = parts.first, first.hasPrefix("~") {
-            let user = first.dropFirst()
-            start = user.isEmpty ? home : (user == "root" ? ["root"] : ["home", String(user)])
-            parts.removeFirst()
+        let absolute = text.first == slash
+        let tilde = !absolute && text.first == UInt8(ascii: "~")
+        var path = PathSegments()
+        // A path of n bytes has at most (n + 1) / 2 segments.
+        path.reserveCapacity(bytes: text.count + base.bytes.count + 4, segments: min((text.count + 1) / 2, Self.maxSegments) + base.count + 2)
+        var i = 0
+        if absolute {
+        } else if tilde {
+            while i < text.count, text[i] != slash { i += 1 }
+            let user = text[1..<i]
+            if user.isEmpty {
+                path.append(homeSegments)
+            } else if user.elementsEqual("root".utf8) {
+                path.append("root".utf8)
+            } else {
+                path.append("home".utf8)
+                path.append(user)
+            }
         } else {
-            start = base
+            path.append(base)
         }
-        for part in parts where part.count >= 3 && part.allSatisfy({ $0 == "." }) {
+        let startCount = path.count
+        var segmentCount = tilde ? 1 : 0
+        var allDots: Range<Int>?
+        while i < text.count {
+            if text[i] == slash {
+                i += 1
+                continue
+            }
+            let start = i
+            while i < text.count, text[i] != slash { i += 1 }
+            segmentCount += 1
+            guard segmentCount <= Self.maxSegments else {
+                return .failure(Finding(rule: "path.too-long", reason: "path \(quote(raw)) has more than \(Self.maxSegments) segments"))
+            }
+            let part = start..<i
+            if allDots == nil, part.count >= 3, text[part].allSatisfy({ $0 == dot }) { allDots = part }
+            path.append(text[part])
+        }
+        if let part = allDots {
             return .failure(
                 Finding(
                     rule: "path.dot-segment",
-                    reason: "path \(quote(raw)) has the segment \(quote(part)), which some systems treat as a parent directory"))
+                    reason:
+                        "path \(quote(raw)) has the segment \(quote(String(decoding: text[part], as: UTF8.self))), which some systems treat as a parent directory"
+                ))
         }
         // Does the path, relative to where it starts, climb above that start?
         var depth = 0
         var climbs = false
-        for part in parts {
-            if part == ".." {
+        for index in startCount..<path.count {
+            if path.segment(index, is: "..") {
                 depth -= 1
                 if depth < 0 { climbs = true }
-            } else if part != "." {
+            } else if !path.segment(index, is: ".") {
                 depth += 1
             }
         }
-        let isRelative = !text.hasPrefix("/") && !text.hasPrefix("~")
-        let raw = (start + parts).filter { $0 != "." }
-        return .success(Normalized(segments: Self.lexical(start + parts), rawSegments: raw, climbsAboveBase: isRelative && climbs))
+        var written: [Range<Int>] = [], resolved: [Range<Int>] = []
+        written.reserveCapacity(path.count)
+        resolved.reserveCapacity(path.count)
+        var passesThroughParent = false
+        for index in 0..<path.count {
+            if path.segment(index, is: ".") { continue }
+            written.append(path.ranges[index])
+            if path.segment(index, is: "..") {
+                passesThroughParent = true
+                if !resolved.isEmpty { resolved.removeLast() }
+            } else {
+                resolved.append(path.ranges[index])
+            }
+        }
+        return .success(
+            Normalized(
+                segments: PathSegments(path, ranges: resolved), rawSegments: PathSegments(path, ranges: written),
+                climbsAboveBase: !absolute && !tilde && climbs, passesThroughParent: passesThroughParent))
     }
 
     /// The non-empty `/`-separated segments of `text`, split on bytes (`String.split` compares

@@ -1,0 +1,114 @@
+/// An absolute path as one byte buffer and the ranges of its segments: the form ``PathGuard``
+/// normalizes and judges, without a `String` per segment.
+///
+/// Several values may share one buffer: the lexically resolved path and the path as written are
+/// two lists of ranges over the same bytes.
+struct PathSegments: Sendable {
+    private(set) var bytes: [UInt8] = []
+    private(set) var ranges: [Range<Int>] = []
+
+    init() {}
+
+    init(_ segments: [String]) {
+        for segment in segments { append(segment.utf8) }
+    }
+
+    /// Segments given by `ranges` over `other`'s buffer (which is shared, not copied).
+    init(_ other: PathSegments, ranges: [Range<Int>]) {
+        bytes = other.bytes
+        self.ranges = ranges
+    }
+
+    var count: Int { ranges.count }
+    var isEmpty: Bool { ranges.isEmpty }
+
+    mutating func reserveCapacity(bytes byteCount: Int, segments: Int) {
+        bytes.reserveCapacity(byteCount)
+        ranges.reserveCapacity(segments)
+    }
+
+    mutating func append<C: Collection>(_ segment: C) where C.Element == UInt8 {
+        let start = bytes.count
+        bytes.append(contentsOf: segment)
+        ranges.append(start..<bytes.count)
+    }
+
+    mutating func append(_ other: PathSegments) {
+        for range in other.ranges { append(other.bytes[range]) }
+    }
+
+    subscript(_ index: Int) -> ArraySlice<UInt8> { bytes[ranges[index]] }
+
+    func string(_ index: Int) -> String { String(decoding: self[index], as: UTF8.self) }
+
+    var strings: [String] { ranges.indices.map(string) }
+
+    /// `/a/b/c`, as shown in reasons.
+    var text: String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + ranges.count)
+        for range in ranges {
+            out.append(UInt8(ascii: "/"))
+            out.append(contentsOf: bytes[range])
+        }
+        return out.isEmpty ? "/" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether segment `index` is exactly `literal`.
+    func segment(_ index: Int, is literal: StaticString) -> Bool {
+        let range = ranges[index]
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { bytes[range].elementsEqual($0) }
+    }
+
+    /// Whether segment `index` is exactly `literal`.
+    func segment(_ index: Int, equals literal: [UInt8]) -> Bool {
+        let range = ranges[index]
+        return range.count == literal.count && bytes[range].elementsEqual(literal)
+    }
+
+    /// Whether the first segments are `prefix`'s, byte for byte.
+    func starts(with prefix: PathSegments) -> Bool {
+        guard prefix.count <= count else { return false }
+        for i in 0..<prefix.count where ranges[i].count != prefix.ranges[i].count || !self[i].elementsEqual(prefix[i]) { return false }
+        return true
+    }
+
+    /// The path with every segment lower-cased: ASCII by byte, anything else by Unicode's mapping.
+    /// A path without upper-case ASCII or non-ASCII bytes is returned as it is.
+    func lowercased() -> PathSegments {
+        var needsMapping = false
+        for range in ranges {
+            for byte in bytes[range] where byte &- UInt8(ascii: "A") < 26 || byte >= 0x80 {
+                needsMapping = true
+                break
+            }
+            if needsMapping { break }
+        }
+        guard needsMapping else { return self }
+        var out = PathSegments()
+        out.reserveCapacity(bytes: bytes.count, segments: count)
+        for i in 0..<count {
+            let segment = self[i]
+            if segment.allSatisfy({ $0 < 0x80 }) {
+                out.append(segment.lazy.map(ByteSearch.lower))
+            } else {
+                out.append(string(i).lowercased().utf8)
+            }
+        }
+        return out
+    }
+
+    /// Calls `body` with segment `index`'s bytes.
+    func withSegment<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let range = ranges[index]
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+}
+
+extension PathSegments: Equatable {
+    /// Equal when the segments are, whatever buffers hold them.
+    static func == (lhs: PathSegments, rhs: PathSegments) -> Bool {
+        lhs.count == rhs.count && lhs.starts(with: rhs)
+    }
+}
