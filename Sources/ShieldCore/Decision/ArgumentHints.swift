@@ -58,26 +58,87 @@ enum ArgumentHints {
         return out
     }
 
-    /// The kind a key suggests, or `nil` for none.
-    static func kind(forKey key: String) -> Policy.ArgumentKind? {
-        kind(forNormalizedKey: normalize(key))
+    /// What a key says about its values.
+    struct KeyFacts {
+        /// The kind the key suggests (`.host` for URL-ish keys), or `nil`.
+        var hint: Policy.ArgumentKind?
+        /// The key names a package, whose values may carry version operators.
+        var isPackage: Bool
+        /// The key mentions a secret, which lowers the bar for what counts as one.
+        var mentionsSecret: Bool
+
+        static let none = KeyFacts(hint: nil, isPackage: false, mentionsSecret: false)
     }
 
-    /// ``kind(forKey:)`` for a key already passed through ``normalize(_:)``.
-    static func kind(forNormalizedKey k: String) -> Policy.ArgumentKind? {
-        if argumentKeys.contains(k) { return .argument }
-        if notDestinationKeys.contains(k) { return .text }
-        if urlKeys.contains(k) || urlSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) })
-        {
-            return .url
+    /// The facts of one key, computed on its normalized bytes without building a `String` for
+    /// ASCII keys.
+    static func facts(forKey key: String) -> KeyFacts {
+        withNormalizedKey(key) { normalized in
+            KeyFacts(
+                hint: kind(forNormalizedKey: normalized).map { $0 == .url ? .host : $0 },
+                isPackage: packageTable[normalized] != nil,
+                mentionsSecret: ByteSearch.containsIgnoringASCIICase(key, lowercasedNeedle: "secret"))
         }
-        if pathKeys.contains(k)
-            || pathSuffixes.contains(where: { k.utf8.count > $0.utf8.count && k.utf8.reversed().starts(with: $0.utf8.reversed()) })
-        {
-            return .path
+    }
+
+    /// The kind a key suggests, or `nil` for none.
+    static func kind(forKey key: String) -> Policy.ArgumentKind? {
+        withNormalizedKey(key, kind(forNormalizedKey:))
+    }
+
+    /// Calls `body` with ``normalize(_:)`` of `key`, in a stack buffer when `key` is ASCII.
+    static func withNormalizedKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var key = key
+        let ascii = key.withUTF8 { utf8 in utf8.allSatisfy { $0 < 0x80 } }
+        guard ascii else {
+            var normalized = normalize(key)
+            return normalized.withUTF8(body)
         }
-        if commandKeys.contains(k) { return .command }
-        if argumentKeys.contains(k) { return .argument }
-        return nil
+        return key.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, utf8.count)) { buffer in
+                var count = 0
+                for byte in utf8
+                where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") && byte != 0x20 {
+                    buffer[count] = ByteSearch.lower(byte)
+                    count += 1
+                }
+                return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+            }
+        }
+    }
+
+    /// The kind a normalized key suggests. Exact keys first by precedence (argument, text, then
+    /// URL and path with their suffixes, then command).
+    static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>) -> Policy.ArgumentKind? {
+        let exact = exactKinds[key]
+        if exact == .argument || exact == .text { return exact }
+        if exact == .url || urlSuffixSet.isProperSuffix(of: key) { return .url }
+        if exact == .path || pathSuffixSet.isProperSuffix(of: key) { return .path }
+        return exact
+    }
+
+    /// Every exact key and its kind; a key in several sets takes the kind listed last here.
+    private static let exactKinds = ByteKeyedTable<Policy.ArgumentKind>(
+        commandKeys.map { ($0, .command) } + pathKeys.map { ($0, .path) } + urlKeys.map { ($0, .url) }
+            + notDestinationKeys.map { ($0, .text) } + argumentKeys.map { ($0, .argument) })
+    private static let packageTable = ByteKeyedTable(packageKeys.map { ($0, true) })
+    private static let urlSuffixSet = SuffixSet(urlSuffixes)
+    private static let pathSuffixSet = SuffixSet(pathSuffixes)
+
+    /// Suffixes grouped by their last byte, so a key is compared only with those that end like it.
+    struct SuffixSet: Sendable {
+        private var byLastByte: [[[UInt8]]] = Array(repeating: [], count: 256)
+
+        init(_ suffixes: [String]) {
+            for suffix in suffixes where !suffix.isEmpty { byLastByte[Int(suffix.utf8.last!)].append(Array(suffix.utf8)) }
+        }
+
+        /// Whether `key` is longer than one of the suffixes and ends with it.
+        func isProperSuffix(of key: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let last = key.last else { return false }
+            return byLastByte[Int(last)].contains { suffix in
+                key.count > suffix.count && key[(key.count - suffix.count)...].elementsEqual(suffix)
+            }
+        }
     }
 }

@@ -33,7 +33,6 @@ struct ArgumentWalker {
     /// URLs already judged in this evaluation that were clear, by scheme and authority: a
     /// document names the same hosts again and again.
     private var clearAuthorities = AuthorityMemo()
-    private var keyFactsCache: [String: KeyFacts] = [:]
     private var nodes = 0
     private var scannedBytes = 0
 
@@ -137,11 +136,11 @@ struct ArgumentWalker {
                 // Not JSON: checked as text below.
             }
         }
-        let (kind, declared) = kind(for: frame)
-        let facts = if let key = frame.key { keyFacts(key) } else { KeyFacts(hint: nil, isPackage: false, mentionsSecret: false) }
-        let isPackage = facts.isPackage
-        let keyMentionsSecret = facts.mentionsSecret
-        if let finding = checkText(text, kind: kind, declared: declared, allowVersionOperators: isPackage, keyMentionsSecret: keyMentionsSecret) {
+        let facts = frame.key.map(ArgumentHints.facts(forKey:)) ?? .none
+        let (kind, declared) = kind(for: frame, facts: facts)
+        if let finding = checkText(
+            text, kind: kind, declared: declared, allowVersionOperators: facts.isPackage, keyMentionsSecret: facts.mentionsSecret)
+        {
             return located(finding, frame.path)
         }
         return nil
@@ -149,32 +148,17 @@ struct ArgumentWalker {
 
     /// The kind a value is judged as — declared by the policy, a shell tool's command line, or
     /// suggested by its key — and whether the policy declared it (declared kinds fail closed on
-    /// values that do not fit; suggested ones give way to prose).
-    private mutating func kind(for frame: Frame) -> (Policy.ArgumentKind?, declared: Bool) {
+    /// values that do not fit; suggested ones give way to prose). `facts` are the key's, when
+    /// the caller has them.
+    private func kind(for frame: Frame, facts: ArgumentHints.KeyFacts? = nil) -> (Policy.ArgumentKind?, declared: Bool) {
         guard let key = frame.key else { return (tool.isShell ? .command : nil, false) }
-        if let declared = tool.argumentKinds[key] { return (declared, true) }
-        if !tool.argumentKinds.isEmpty, let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
+        if !tool.argumentKinds.isEmpty {
+            if let declared = tool.argumentKinds[key] { return (declared, true) }
+            if let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
+        }
         if tool.isShell { return (.command, false) }
         if key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
-        return (keyFacts(key).hint, false)
-    }
-
-    /// What a key says about its values, computed once per distinct key in an evaluation.
-    struct KeyFacts {
-        var hint: Policy.ArgumentKind?
-        var isPackage: Bool
-        var mentionsSecret: Bool
-    }
-
-    private mutating func keyFacts(_ key: String) -> KeyFacts {
-        if let known = keyFactsCache[key] { return known }
-        let normalized = ArgumentHints.normalize(key)
-        let facts = KeyFacts(
-            hint: ArgumentHints.kind(forNormalizedKey: normalized).map { $0 == .url ? .host : $0 },
-            isPackage: ArgumentHints.packageKeys.contains(normalized),
-            mentionsSecret: ByteSearch.containsIgnoringASCIICase(key, lowercasedNeedle: "secret"))
-        keyFactsCache[key] = facts
-        return facts
+        return ((facts ?? ArgumentHints.facts(forKey: key)).hint, false)
     }
 
     /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
@@ -288,8 +272,13 @@ struct ArgumentWalker {
 
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
     static func basicCredentials(_ text: String) -> String? {
-        // Three exact searches (memmem) are much faster than one case-folding scan.
-        guard ["Basic ", "basic ", "BASIC "].contains(where: { ByteSearch.contains(text, $0) }) else { return nil }
+        // Three exact searches (memchr and memcmp) are much faster than one case-folding scan.
+        var bytes = text
+        let mentionsBasic = bytes.withUTF8 { utf8 in
+            func contains(_ needle: StaticString) -> Bool { needle.withUTF8Buffer { ByteSearch.search(utf8, $0, foldASCIICase: false) } }
+            return contains("Basic ") || contains("basic ") || contains("BASIC ")
+        }
+        guard mentionsBasic else { return nil }
         var decoded: [String] = []
         var rest = text[...]
         while decoded.count < 32, let range = rest.range(of: "basic ", options: .caseInsensitive) {

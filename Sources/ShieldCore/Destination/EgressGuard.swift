@@ -11,14 +11,15 @@ internal import Foundation
 /// guard.check(url: "http://2852039166/", asWholeValue: true)?.rule  // "ssrf.metadata"
 /// ```
 struct EgressGuard: Sendable {
-    let allowedSchemes: Set<String>
+    /// A handful at most: searched in order, which beats hashing.
+    let allowedSchemes: [String]
     let denyPrivate: Bool
     let allowHosts: [HostPattern]
     let denyHosts: [HostPattern]
     let allowInternal: [HostPattern]
 
     init(_ egress: Policy.Egress) {
-        allowedSchemes = Set(egress.allowedSchemes)
+        allowedSchemes = Array(Set(egress.allowedSchemes))
         denyPrivate = egress.denyPrivateAddresses
         // Patterns were validated by the policy loader; an invalid one built in code is dropped
         // from allow lists (fail closed) and cannot be dropped from the deny list silently.
@@ -85,16 +86,20 @@ struct EgressGuard: Sendable {
     private func judge(_ url: URLReference, asWholeValue: Bool) -> URLOutcome {
         // Object-store URLs name buckets, not hosts: s3://my-bucket/key is not a DNS lookup.
         // An address in that place is still judged: some clients take it as an endpoint.
-        if Self.objectStoreSchemes.contains(url.scheme), case .name? = url.host, url.alternateHosts.isEmpty { return .clear }
-        // `git+https` and friends fetch over the scheme after the "+".
-        let transport = url.scheme.split(separator: "+").last.map(String.init) ?? url.scheme
-        if asWholeValue, !allowedSchemes.contains(url.scheme), !allowedSchemes.contains(transport) {
-            let allowed = allowedSchemes.sorted().joined(separator: ", ")
-            return .finding(
-                Finding(rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
+        if case .name? = url.host, url.alternateHosts.isEmpty, Self.objectStoreSchemes[url.scheme] != nil { return .clear }
+        if asWholeValue, !allowedSchemes.contains(url.scheme) {
+            // `git+https` and friends fetch over the scheme after the "+".
+            let transport = url.scheme.utf8.contains(UInt8(ascii: "+")) ? url.scheme.split(separator: "+").last.map(String.init) : nil
+            if transport.map(allowedSchemes.contains) != true {
+                let allowed = allowedSchemes.sorted().joined(separator: ", ")
+                return .finding(
+                    Finding(
+                        rule: "ssrf.scheme", reason: "URL scheme \"\(url.scheme)\" is not allowed (allowed: \(allowed.isEmpty ? "none" : allowed))"))
+            }
         }
-        let port = url.port ?? Self.defaultPorts[url.scheme]
-        for host in [url.host].compactMap({ $0 }) + url.alternateHosts {
+        let port = url.port ?? Self.defaultPort(url.scheme)
+        if let host = url.host, let finding = check(host: host, port: port) { return .finding(finding) }
+        for host in url.alternateHosts {
             if let finding = check(host: host, port: port) { return .finding(finding) }
         }
         if url.scheme == "file", asWholeValue, let path = url.path { return .filePath(path) }
@@ -170,9 +175,17 @@ struct EgressGuard: Sendable {
         return .ip(address)
     }
 
-    static let objectStoreSchemes: Set<String> = ["s3", "s3a", "s3n", "gs", "gcs", "az", "abfs", "abfss", "wasb", "wasbs", "r2", "oci"]
+    static let objectStoreSchemes = ByteKeyedTable(
+        ["s3", "s3a", "s3n", "gs", "gcs", "az", "abfs", "abfss", "wasb", "wasbs", "r2", "oci"].map { ($0, true) })
 
-    static let defaultPorts = ["http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21]
+    static func defaultPort(_ scheme: String) -> Int? {
+        switch scheme {
+        case "http", "ws": 80
+        case "https", "wss": 443
+        case "ftp": 21
+        default: nil
+        }
+    }
 }
 
 /// A value quoted for a reason, shortened so reasons stay readable.

@@ -44,28 +44,39 @@ public enum HostClassifier {
     }
 
     static func classify(name: String) -> Class {
-        if metadataNames.contains(name) { return .metadata("cloud metadata host name \"\(name)\"") }
-        guard name.utf8.contains(UInt8(ascii: ".")) else {
+        var bytes = name
+        let (isMetadata, hasDot, matches) = bytes.withUTF8 { utf8 -> (Bool, Bool, [Int]) in
+            if metadataNameTable[utf8] != nil { return (true, true, []) }
+            guard utf8.contains(UInt8(ascii: ".")) else { return (false, false, []) }
+            // The name's label suffixes (itself, then what follows each dot), looked up at once.
+            var matches: [Int] = []
+            var start = 0
+            while true {
+                if let index = specialSuffixTable[UnsafeBufferPointer(rebasing: utf8[start...])] { matches.append(index) }
+                guard let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { break }
+                start = dot + 1
+            }
+            return (false, true, matches.sorted())
+        }
+        if isMetadata { return .metadata("cloud metadata host name \"\(name)\"") }
+        guard hasDot else {
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
         if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
-        // Every special name below ends in one of a few top-level labels; most names end in none.
-        let lastLabel = name.utf8.lastIndex(of: UInt8(ascii: ".")).map { String(name[name.utf8.index(after: $0)...]) } ?? name
-        guard Self.specialLastLabels.contains(lastLabel) else { return .global }
-        if name == "kubernetes.default" || hasLabelSuffix(name, "kubernetes.default") {
-            return .localName("\"\(name)\" is the in-cluster Kubernetes API")
-        }
-        for suffix in localSuffixes where hasLabelSuffix(name, suffix) {
-            return .localName("\"\(name)\" is a local name (.\(suffix))")
-        }
-        for suffix in loopbackNames where hasLabelSuffix(name, suffix) {
-            return .localName("\"\(name)\" resolves to loopback (\(suffix))")
-        }
-        for suffix in echoDomains where name != suffix && hasLabelSuffix(name, suffix) {
-            let label = name.dropLast(suffix.count + 1)
-            if let address = echoedAddress(label) {
+        // Most names end in no special suffix; the ones that do are judged in list order.
+        for index in matches {
+            let (suffix, kind) = specialSuffixes[index]
+            switch kind {
+            case .kubernetes:
+                return .localName("\"\(name)\" is the in-cluster Kubernetes API")
+            case .local:
+                return .localName("\"\(name)\" is a local name (.\(suffix))")
+            case .loopback:
+                return .localName("\"\(name)\" resolves to loopback (\(suffix))")
+            case .echo:
+                guard name != suffix, let address = echoedAddress(name.dropLast(suffix.count + 1)) else { continue }
                 switch AddressClassifier.classify(address) {
-                case .global: break
+                case .global: continue
                 case .metadata(let why): return .metadata("\"\(name)\" resolves to \(address): \(why)")
                 case .internalAddress(let why), .reserved(let why):
                     return .localName("\"\(name)\" resolves to \(address) (\(suffix) echoes the address in the name): \(why)")
@@ -75,9 +86,17 @@ public enum HostClassifier {
         return .global
     }
 
-    /// The last labels of every name the checks below look for.
-    static let specialLastLabels: Set<String> = Set(
-        (localSuffixes + loopbackNames + echoDomains + ["kubernetes.default"]).map { String($0.split(separator: ".").last!) })
+    private enum SuffixKind {
+        case kubernetes, local, loopback, echo
+    }
+
+    /// Every special suffix, in the order they are judged.
+    private static let specialSuffixes: [(String, SuffixKind)] =
+        [("kubernetes.default", .kubernetes)] + localSuffixes.map { ($0, .local) } + loopbackNames.map { ($0, .loopback) }
+        + echoDomains.map { ($0, .echo) }
+    /// A special suffix's position in ``specialSuffixes``.
+    private static let specialSuffixTable = ByteKeyedTable(specialSuffixes.enumerated().map { ($0.element.0, $0.offset) })
+    static let metadataNameTable = ByteKeyedTable(metadataNames.map { ($0, true) })
 
     /// Whether `name` is `suffix` or ends with `.suffix`, without building strings.
     static func hasLabelSuffix(_ name: String, _ suffix: String) -> Bool {

@@ -56,17 +56,22 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether a host string "ends in a number" (WHATWG): then it must parse as IPv4 or the URL
     /// is invalid.
     static func endsInNumber<S: StringProtocol>(_ host: S) -> Bool {
-        var bytes = Substring(host).utf8[...]
-        if bytes.last == UInt8(ascii: ".") {
-            bytes = bytes.dropLast()
-            if bytes.isEmpty { return false }
+        var host = String(host)
+        return host.withUTF8(endsInNumber)
+    }
+
+    static func endsInNumber(_ host: UnsafeBufferPointer<UInt8>) -> Bool {
+        var end = host.count
+        if end > 0, host[end - 1] == UInt8(ascii: ".") {
+            end -= 1
+            if end == 0 { return false }
         }
-        let last = bytes.lastIndex(of: UInt8(ascii: ".")).map { bytes[bytes.index(after: $0)...] } ?? bytes
+        var start = end
+        while start > 0, host[start - 1] != UInt8(ascii: ".") { start -= 1 }
+        let last = host[start..<end]
         guard !last.isEmpty else { return false }
         if last.allSatisfy({ $0 &- 48 < 10 }) { return true }
-        guard last.count >= 2, last.first == UInt8(ascii: "0"), last.dropFirst().first.map({ $0 | 0x20 == UInt8(ascii: "x") }) == true else {
-            return false
-        }
+        guard last.count >= 2, host[start] == UInt8(ascii: "0"), host[start + 1] | 0x20 == UInt8(ascii: "x") else { return false }
         return last.dropFirst(2).allSatisfy { $0.isHexDigit }
     }
 

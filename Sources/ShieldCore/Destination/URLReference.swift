@@ -102,59 +102,86 @@ public struct URLReference: Sendable, Hashable {
     /// not end in a number. Such a URL means the same to every parser, so no alternate readings
     /// exist. Anything else returns `nil` and goes to ``parse(_:)``.
     static func parsePlain(_ text: Substring) -> URLReference? {
-        let utf8 = text.utf8
-        var i = utf8.startIndex
-        guard i < utf8.endIndex, utf8[i].isASCIILetter else { return nil }
-        while i < utf8.endIndex, utf8[i] != UInt8(ascii: ":") {
-            let b = utf8[i]
-            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") else { return nil }
-            i = utf8.index(after: i)
+        var text = text
+        return text.withUTF8(parsePlain(bytes:))
+    }
+
+    private static func parsePlain(bytes: UnsafeBufferPointer<UInt8>) -> URLReference? {
+        let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var i = 0
+        guard i < bytes.count, bytes[i].isASCIILetter else { return nil }
+        while i < bytes.count, bytes[i] != colon {
+            let b = bytes[i]
+            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == dot else { return nil }
+            i += 1
         }
-        let scheme = text[..<i]
-        guard i < utf8.endIndex, scheme.utf8.count <= 32, utf8[utf8.index(after: i)...].starts(with: "//".utf8) else { return nil }
-        let hostStart = utf8.index(i, offsetBy: 3)
+        let schemeEnd = i
+        guard schemeEnd <= 32, i + 2 < bytes.count, bytes[i + 1] == slash, bytes[i + 2] == slash else { return nil }
+        let hostStart = i + 3
         var j = hostStart
-        var lastDot: String.Index?
-        var previous: UInt8 = UInt8(ascii: ".")  // a leading dot counts as an empty label
-        while j < utf8.endIndex {
-            let b = utf8[j]
-            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b == UInt8(ascii: ":") { break }
-            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else { return nil }
-            if b == UInt8(ascii: ".") {
-                guard previous != UInt8(ascii: ".") else { return nil }  // empty labels: the general parser decides
+        var lastDot: Int?
+        var previous = dot  // a leading dot counts as an empty label
+        while j < bytes.count {
+            let b = bytes[j]
+            if b == slash || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b == colon { break }
+            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == dot else { return nil }
+            if b == dot {
+                guard previous != dot else { return nil }  // empty labels: the general parser decides
                 lastDot = j
             }
             previous = b
-            j = utf8.index(after: j)
+            j += 1
         }
         var hostEnd = j
-        if let dot = lastDot, utf8.index(after: dot) == hostEnd { hostEnd = dot }  // one trailing dot
+        if let lastDot, lastDot + 1 == hostEnd { hostEnd = lastDot }  // one trailing dot
         guard hostStart < hostEnd else { return nil }
-        let host = text[hostStart..<hostEnd]
+        let host = UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd])
         guard !IPAddress.endsInNumber(host) else { return nil }
         var port: Int?
-        if j < utf8.endIndex, utf8[j] == UInt8(ascii: ":") {
-            var k = utf8.index(after: j)
+        if j < bytes.count, bytes[j] == colon {
+            var k = j + 1
             var value = 0
             var digits = 0
-            while k < utf8.endIndex, utf8[k] &- 48 < 10, digits < 5 {
-                value = value * 10 + Int(utf8[k] - 48)
+            while k < bytes.count, bytes[k] &- 48 < 10, digits < 5 {
+                value = value * 10 + Int(bytes[k] - 48)
                 digits += 1
-                k = utf8.index(after: k)
+                k += 1
             }
             guard digits > 0, value <= 65535 else { return nil }
-            if k < utf8.endIndex {
-                let b = utf8[k]
-                guard b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") else { return nil }
+            if k < bytes.count {
+                let b = bytes[k]
+                guard b == slash || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") else { return nil }
             }
             port = value
         }
-        let lowerScheme = ByteSearch.lowercased(String(scheme))
+        let scheme = UnsafeBufferPointer(rebasing: bytes[0..<schemeEnd])
+        let lowerScheme = Self.commonScheme(scheme) ?? Self.lowercased(scheme)
         guard lowerScheme != "file" else { return nil }
         var url = URLReference(scheme: lowerScheme)
-        url.host = .name(ByteSearch.lowercased(String(host)))
+        url.host = .name(Self.lowercased(host))
         url.port = port
         return url
+    }
+
+    /// The schemes most URLs have, as constants: no `String` is built for them.
+    private static func commonScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        func equals(_ literal: StaticString) -> Bool {
+            bytes.count == literal.utf8CodeUnitCount
+                && literal.withUTF8Buffer { literal in zip(bytes, literal).allSatisfy { $0 | 0x20 == $1 } }
+        }
+        if equals("https") { return "https" }
+        if equals("http") { return "http" }
+        if equals("wss") { return "wss" }
+        if equals("ws") { return "ws" }
+        return nil
+    }
+
+    /// ASCII bytes lower-cased into a new `String`.
+    private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (k, byte) in bytes.enumerated() { buffer[k] = ByteSearch.lower(byte) }
+            return bytes.count
+        }
     }
 
     static func endsSpecialAuthority(_ c: Character) -> Bool {
