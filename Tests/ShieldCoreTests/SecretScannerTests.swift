@@ -95,6 +95,17 @@ import Testing
         #expect(found < 4000 * 8 - 2000)
     }
 
+    /// A 40-byte run that ends the text is found whatever the text's length, including lengths
+    /// where the run ends exactly at a chunk or block boundary.
+    @Test func secretKeyEndingTheTextIsFoundAtEveryLength() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8x2Lm4Vq"
+        for padding in 0...90 {
+            let text = String(repeating: " ", count: padding) + key
+            let found = Array(text.utf8).withUnsafeBufferPointer { SecretScanner.firstSecret(in: $0, keyMentionsSecret: true) }
+            #expect(found?.kind == "aws-secret-key", "text of \(text.utf8.count) bytes")
+        }
+    }
+
     @Test func openingLettersCoverEveryInterestingPair() {
         var uncovered: [String] = []
         for index in 0..<65536 where SecretScanner.interestingPairs[index >> 6] & (1 << UInt64(index & 63)) != 0 {

@@ -125,19 +125,28 @@ enum ArgumentHints {
     private static let urlSuffixSet = SuffixSet(urlSuffixes)
     private static let pathSuffixSet = SuffixSet(pathSuffixes)
 
-    /// Suffixes grouped by their last byte, so a key is compared only with those that end like it.
+    /// A few suffixes in one byte array; a key is compared only with those of its length range
+    /// that end in its last byte.
     struct SuffixSet: Sendable {
-        private var byLastByte: [[[UInt8]]] = Array(repeating: [], count: 256)
+        private var storage: [UInt8] = []
+        private var ranges: [Range<Int>] = []
 
         init(_ suffixes: [String]) {
-            for suffix in suffixes where !suffix.isEmpty { byLastByte[Int(suffix.utf8.last!)].append(Array(suffix.utf8)) }
+            for suffix in suffixes where !suffix.isEmpty {
+                let start = storage.count
+                storage += suffix.utf8
+                ranges.append(start..<storage.count)
+            }
         }
 
         /// Whether `key` is longer than one of the suffixes and ends with it.
         func isProperSuffix(of key: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let last = key.last else { return false }
-            return byLastByte[Int(last)].contains { suffix in
-                key.count > suffix.count && key[(key.count - suffix.count)...].elementsEqual(suffix)
+            return storage.withUnsafeBufferPointer { storage in
+                ranges.contains { range in
+                    key.count > range.count && storage[range.upperBound - 1] == last
+                        && key[(key.count - range.count)...].elementsEqual(storage[range])
+                }
             }
         }
     }

@@ -213,15 +213,13 @@ struct ArgumentWalker {
             case .clear: if let authority { clearAuthorities.insert(Array(text.utf8.dropFirst(authority.lowerBound).prefix(authority.count))) }
             }
         }
-        let hasSpace = text.utf8.contains(0x20)
-        let isProse = hasSpace || text.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         switch kind {
         case .url?, .host?:
             // Clients trim surrounding whitespace (WHATWG trims spaces and controls, Python's
             // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
             let trimmed = Self.trimmingSpacesAndControls(text)
             if trimmed.isEmpty { return nil }
-            if trimmed.unicodeScalars.contains(where: Self.isInnerWhitespace) {
+            if Self.hasInnerWhitespace(trimmed) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
             if judgedWholeValue, trimmed == text { return nil }  // the URL pass above judged it as a whole
@@ -233,7 +231,7 @@ struct ArgumentWalker {
             }
             return engine.egress.check(hostValue: Substring(stripped), lenient: !declared)
         case .path?:
-            if text.isEmpty || text.utf8.contains(0x0A) { return nil }
+            if text.isEmpty || ByteSearch.contains(text, byte: 0x0A) { return nil }
             if ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
             if text.hasPrefix("-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
@@ -246,7 +244,12 @@ struct ArgumentWalker {
         case .text?:
             return nil
         case nil:
-            if isProse || text.isEmpty { return nil }
+            // Prose (white space) is not a path or a host.
+            if text.isEmpty || ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0A) || ByteSearch.contains(text, byte: 0x0D)
+                || ByteSearch.contains(text, byte: 0x09)
+            {
+                return nil
+            }
             if Self.looksLikePath(text) { return engine.paths.check(text) }
             if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
             return nil
@@ -321,10 +324,10 @@ struct ArgumentWalker {
         var program: String?
         var argv: [String]?
         for (key, value) in members {
-            let k = ArgumentHints.normalize(key)
-            if ["program", "command", "cmd", "executable", "binary", "file"].contains(k), let text = value.stringValue {
+            let role = ArgumentHints.withNormalizedKey(key) { spawnRoles[$0] }
+            if role == .program, let text = value.stringValue {
                 program = text
-            } else if ["args", "arguments", "argv"].contains(k), case .array(let elements) = value {
+            } else if role == .argv, case .array(let elements) = value {
                 let words = elements.compactMap(\.stringValue)
                 if words.count == elements.count { argv = words }
             }
@@ -332,6 +335,12 @@ struct ArgumentWalker {
         guard let program, let argv else { return nil }
         return ([program] + argv).map(shellQuoted).joined(separator: " ")
     }
+
+    private enum SpawnRole { case program, argv }
+
+    /// Keys (normalized) that name a spawned program and its argv.
+    private static let spawnRoles = ByteKeyedTable<SpawnRole>(
+        ["program", "command", "cmd", "executable", "binary", "file"].map { ($0, .program) } + ["args", "arguments", "argv"].map { ($0, .argv) })
 
     /// Punctuation that ends a sentence or clause after a URL in prose, rather than the URL.
     static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
@@ -355,6 +364,14 @@ struct ArgumentWalker {
     static func isInnerWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 { return scalar == " " || scalar == "\u{0B}" || scalar == "\u{0C}" }
         return scalar.properties.isWhitespace
+    }
+
+    /// Whether `text` holds ``isInnerWhitespace(_:)`` white space; ASCII text is searched by byte.
+    static func hasInnerWhitespace(_ text: String) -> Bool {
+        var text = text
+        let ascii = text.withUTF8 { bytes in ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count }
+        guard ascii else { return text.unicodeScalars.contains(where: isInnerWhitespace) }
+        return ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0B) || ByteSearch.contains(text, byte: 0x0C)
     }
 
     static func removingTabsAndNewlines(_ text: String) -> String {

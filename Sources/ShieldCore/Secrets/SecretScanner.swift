@@ -221,7 +221,9 @@ enum SecretScanner {
                 var words: UInt64 = 0
                 var openings: UInt64 = 0
                 var runEnds: UInt64 = 0
-                for chunk in 0..<4 {
+                // A chunk that starts at or past the text's end holds nothing: a run that ends
+                // the text is seen by the last chunk's zero lanes, or after the loop.
+                for chunk in 0..<4 where block + chunk * 16 < count {
                     let found = classify(ByteLanes.load(base, block + chunk * 16, count: count))
                     words |= found.words &<< UInt64(chunk * 16)
                     openings |= found.openings &<< UInt64(chunk * 16)

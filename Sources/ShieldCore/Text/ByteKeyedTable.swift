@@ -1,12 +1,25 @@
+internal import Foundation
+
 /// A fixed table from byte strings to values, looked up with a borrowed buffer: no `String` is
 /// built to ask whether a path segment, scheme or host label is in it.
 ///
 /// Keys are found by an FNV-1a hash in an open-addressed array and then compared byte for byte,
-/// so a colliding key is a miss, never a false hit. The table is built once (from a policy or a
-/// built-in list) and only read afterwards.
+/// so a colliding key is a miss, never a false hit. All keys live in one byte array, so a lookup
+/// touches no reference-counted storage but the table's own. The table is built once (from a
+/// policy or a built-in list) and only read afterwards.
 struct ByteKeyedTable<Value: Sendable>: Sendable {
-    private var keys: [[UInt8]?]
-    private var values: [Value?]
+    /// A key's hash, where its bytes are in ``keyBytes`` (`count` -1: an empty slot), and its
+    /// value's index.
+    private struct Slot {
+        var hash: UInt64 = 0
+        var start: Int32 = 0
+        var count: Int32 = -1
+        var value: Int32 = 0
+    }
+
+    private var slots: [Slot]
+    private var keyBytes: [UInt8] = []
+    private var values: [Value] = []
     private let mask: Int
     /// Every key, in the order first given.
     let allKeys: [String]
@@ -23,26 +36,38 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
         var capacity = 8
         while capacity < unique.count * 2 { capacity <<= 1 }
         mask = capacity - 1
-        keys = Array(repeating: nil, count: capacity)
-        values = Array(repeating: nil, count: capacity)
-        for (key, value) in unique {
+        slots = Array(repeating: Slot(), count: capacity)
+        for key in order {
             let bytes = Array(key.utf8)
-            var slot = bytes.withUnsafeBufferPointer { Int(truncatingIfNeeded: FNV1a.hash($0)) } & mask
-            while keys[slot] != nil { slot = (slot + 1) & mask }
-            keys[slot] = bytes
-            values[slot] = value
+            let hash = bytes.withUnsafeBufferPointer(FNV1a.hash)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot].count >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Slot(hash: hash, start: Int32(keyBytes.count), count: Int32(bytes.count), value: Int32(values.count))
+            keyBytes += bytes
+            values.append(unique[key]!)
         }
     }
 
-    var isEmpty: Bool { !keys.contains { $0 != nil } }
+    var isEmpty: Bool { values.isEmpty }
 
     subscript(_ key: UnsafeBufferPointer<UInt8>) -> Value? {
-        var slot = Int(truncatingIfNeeded: FNV1a.hash(key)) & mask
-        while let candidate = keys[slot] {
-            if candidate.count == key.count, candidate.elementsEqual(key) { return values[slot] }
-            slot = (slot + 1) & mask
+        let hash = FNV1a.hash(key)
+        let index = slots.withUnsafeBufferPointer { slots in
+            keyBytes.withUnsafeBufferPointer { keyBytes -> Int? in
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot].count >= 0 {
+                    let entry = slots[slot]
+                    if entry.hash == hash, Int(entry.count) == key.count,
+                        key.isEmpty || memcmp(keyBytes.baseAddress! + Int(entry.start), key.baseAddress!, key.count) == 0
+                    {
+                        return Int(entry.value)
+                    }
+                    slot = (slot + 1) & mask
+                }
+                return nil
+            }
         }
-        return nil
+        return index.map { values[$0] }
     }
 
     subscript(_ key: String) -> Value? {

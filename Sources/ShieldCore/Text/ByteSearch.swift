@@ -12,6 +12,15 @@ enum ByteSearch {
         contains(haystack, needle, foldASCIICase: false)
     }
 
+    /// Whether `byte` occurs in `text` (memchr: vectorized, and stops at the first).
+    static func contains(_ text: String, byte: UInt8) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, Int32(byte), bytes.count) != nil
+        }
+    }
+
     /// Whether `needle` occurs in `haystack`, ignoring ASCII case. `needle` must be lower-case.
     static func containsIgnoringASCIICase(_ haystack: String, lowercasedNeedle needle: String) -> Bool {
         contains(haystack, needle, foldASCIICase: true)
