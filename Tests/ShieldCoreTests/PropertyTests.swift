@@ -88,6 +88,22 @@ struct SeededGenerator: RandomNumberGenerator {
         }
     }
 
+    /// The walker skips the hidden-text scan for ASCII text and URL finding for ASCII text
+    /// without a colon: both scanners must find nothing there.
+    @Test func asciiTextHidesNothingAndAColonlessOneHoldsNoURL() {
+        var rng = SeededGenerator(state: 0xA5C11)
+        let ascii = (0..<128).map { UInt8($0) }
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...80, using: &rng)).map { _ in ascii.randomElement(using: &rng)! }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(HiddenTextScanner.firstHidden(in: text) == nil, "\(String(reflecting: text))")
+            if !bytes.contains(UInt8(ascii: ":")) { #expect(URLFinder.ranges(in: text).isEmpty, "\(String(reflecting: text))") }
+        }
+        // Both scanners do report what they look for.
+        #expect(HiddenTextScanner.firstHidden(in: "a\u{202E}b") != nil)
+        #expect(!URLFinder.ranges(in: "see http://example.com").isEmpty)
+    }
+
     @Test func hundredThousandDeepNestingInsideAStringIsBlocked() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let decision = try Fixtures.decide("fetch", JSONValue.object([("data", .string(deep))]).jsonText)

@@ -167,7 +167,13 @@ struct ArgumentWalker {
     private mutating func checkText(
         _ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false
     ) -> Finding? {
-        if let hidden = HiddenTextScanner.firstHidden(in: text) {
+        // Hidden characters are never ASCII, and an ASCII URL has a colon: most keys and many
+        // values need neither scan.
+        var utf8Text = text
+        let (isASCII, hasColon) = utf8Text.withUTF8 { bytes in
+            (ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count, bytes.baseAddress.map { memchr($0, 0x3A, bytes.count) != nil } ?? false)
+        }
+        if !isASCII, let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
         if engine.policy.secretsEnabled {
@@ -188,9 +194,8 @@ struct ArgumentWalker {
         // URLs anywhere in the text are judged by their host. A URL whose authority an earlier
         // one in this evaluation cleared is skipped after looking at its bytes alone.
         var judgedWholeValue = false
-        var utf8Text = text
         let byteCount = text.utf8.count
-        for range in URLFinder.ranges(in: text) {
+        for range in isASCII && !hasColon ? [] : URLFinder.ranges(in: text) {
             let wholeValue = range.count == byteCount
             if wholeValue, kind == .url || kind == .host { judgedWholeValue = true }
             let asWholeValue = wholeValue && (kind == .url || kind == .host)
