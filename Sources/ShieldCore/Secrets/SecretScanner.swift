@@ -221,9 +221,7 @@ enum SecretScanner {
                 var words: UInt64 = 0
                 var openings: UInt64 = 0
                 var runEnds: UInt64 = 0
-                // A chunk that starts at or past the text's end holds nothing: a run that ends
-                // the text is seen by the last chunk's zero lanes, or after the loop.
-                for chunk in 0..<4 where block + chunk * 16 < count {
+                @inline(__always) func classifyChunk(_ chunk: Int) {
                     let found = classify(ByteLanes.load(base, block + chunk * 16, count: count))
                     words |= found.words &<< UInt64(chunk * 16)
                     openings |= found.openings &<< UInt64(chunk * 16)
@@ -235,6 +233,14 @@ enum SecretScanner {
                     let ends = stops != 0 && run + first == 40
                     runEnds |= UInt64(ends ? 1 : 0) &<< UInt64(chunk * 16 + first)
                     run = stops == 0 ? run + 16 : stops.leadingZeroBitCount - 48
+                }
+                if block + 64 <= count {
+                    for chunk in 0..<4 { classifyChunk(chunk) }
+                } else {
+                    // The last, short block: a chunk that starts at or past the text's end holds
+                    // nothing (a run that ends the text is seen by the last chunk's zero lanes,
+                    // or after the loop).
+                    for chunk in 0..<((count - block + 15) / 16) { classifyChunk(chunk) }
                 }
                 let starts = words & ~((words << 1) | wordBefore) & openings
                 wordBefore = words >> 63
