@@ -42,13 +42,24 @@ struct PathGuard: Sendable {
     /// `**/NAME` patterns: a path whose last segment is NAME is denied.
     let deniedNames: ByteKeyedTable<String>
     /// `**/NAME/**` patterns: a path with NAME as a directory segment is denied.
-    let deniedDirectories: ByteKeyedTable<String>
+    /// Per segment name: the `**/NAME/**` pattern that denies a path with NAME as a directory
+    /// segment, and the floating patterns (``denyUnindexed`` entries) that need a NAME segment.
+    let segmentRules: ByteKeyedTable<SegmentRule>
     /// Every other pattern, matched in full; indexed by a literal first or last segment so a path
     /// is only matched against patterns that could match it.
     let otherDeny: [PathGlob]
     let denyByFirstSegment: ByteKeyedTable<[PathGlob]>
     let denyByLastSegment: ByteKeyedTable<[PathGlob]>
+    /// Patterns with neither a literal first nor a literal last segment, in list order. Those
+    /// that start `**/NAME` are tried only on a path with a NAME segment (``segmentRules``),
+    /// the others (``denyAlwaysTried``, their indexes) on every path.
     let denyUnindexed: [PathGlob]
+    let denyAlwaysTried: [Int]
+
+    struct SegmentRule: Sendable {
+        var directory: String?
+        var floating: [Int] = []
+    }
     let home: [String]
     let homeSegments: PathSegments
     /// Where relative paths start: the first root, or the working directory.
@@ -96,7 +107,6 @@ struct PathGuard: Sendable {
             }
         }
         deniedNames = ByteKeyedTable(names)
-        deniedDirectories = ByteKeyedTable(directories)
         otherDeny = others
         var byFirst: [String: [PathGlob]] = [:], byLast: [String: [PathGlob]] = [:], unindexed: [PathGlob] = []
         for glob in others {
@@ -111,6 +121,23 @@ struct PathGuard: Sendable {
         denyByFirstSegment = ByteKeyedTable(byFirst.map { ($0.key, $0.value) })
         denyByLastSegment = ByteKeyedTable(byLast.map { ($0.key, $0.value) })
         denyUnindexed = unindexed
+        var rules: [String: SegmentRule] = [:]
+        var ruleOrder: [String] = []
+        func rule(_ name: String, _ change: (inout SegmentRule) -> Void) {
+            if rules[name] == nil { ruleOrder.append(name) }
+            change(&rules[name, default: SegmentRule()])
+        }
+        for (name, source) in directories { rule(name) { $0.directory = source } }
+        var alwaysTried: [Int] = []
+        for (index, glob) in unindexed.enumerated() {
+            if glob.segments.count >= 2, glob.segments[0] == .anyDepth, case .literal(let name) = glob.segments[1] {
+                rule(name) { $0.floating.append(index) }
+            } else {
+                alwaysTried.append(index)
+            }
+        }
+        segmentRules = ByteKeyedTable(ruleOrder.map { ($0, rules[$0]!) })
+        denyAlwaysTried = alwaysTried
     }
 
     /// The deny pattern a path (already lower-cased) matches, if any.
@@ -123,8 +150,13 @@ struct PathGuard: Sendable {
         if name.starts(with: ".env.".utf8), !Self.envTemplates.contains(where: { name.reversed().starts(with: $0.utf8.reversed()) }) {
             return "**/.env.*"
         }
-        for index in 0..<last {
-            if let source = path.withSegment(index, { deniedDirectories[$0] }) { return source }
+        // One lookup per segment: a denied directory ends the search; floating patterns that
+        // need the segment are kept for after the indexed ones.
+        var floating = denyAlwaysTried
+        for index in 0...last {
+            guard let rule = path.withSegment(index, { segmentRules[$0] }) else { continue }
+            if index < last, let source = rule.directory { return source }
+            floating += rule.floating
         }
         if let candidates = path.withSegment(0, { denyByFirstSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
             return glob.source
@@ -132,7 +164,8 @@ struct PathGuard: Sendable {
         if let candidates = path.withSegment(last, { denyByLastSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
             return glob.source
         }
-        return denyUnindexed.first { $0.matches(path) }?.source
+        for index in floating.sorted() where denyUnindexed[index].matches(path) { return denyUnindexed[index].source }
+        return nil
     }
 
     /// Judges one path.
@@ -178,7 +211,9 @@ struct PathGuard: Sendable {
         let segments = path.strings
         for (index, segment) in segments.enumerated() where Glob.isPattern(segment) {
             if index == segments.count - 1, let name = deniedNames.allKeys.first(where: { Glob.matches(segment, $0) }) { return deniedNames[name] }
-            if let name = deniedDirectories.allKeys.first(where: { Glob.matches(segment, $0) }) { return deniedDirectories[name] }
+            if let name = segmentRules.allKeys.first(where: { segmentRules[$0]?.directory != nil && Glob.matches(segment, $0) }) {
+                return segmentRules[name]?.directory
+            }
         }
         for glob in otherDeny where glob.segments.count == segments.count {
             let matches = zip(glob.segments, segments).allSatisfy { pattern, segment in
@@ -211,12 +246,17 @@ struct PathGuard: Sendable {
     struct Normalized {
         /// The path with `.` and `..` resolved lexically.
         var segments: PathSegments
-        /// The path as written (made absolute, `.` dropped, `..` kept): what the kernel walks,
-        /// where `/dev/fd/..` is `/proc/self`, not `/dev`.
-        var rawSegments: PathSegments
+        /// The path as written, made absolute.
+        var written: PathSegments
         var climbsAboveBase: Bool
         /// Whether ``rawSegments`` holds a `..`.
         var passesThroughParent: Bool
+
+        /// The path as written (made absolute, `.` dropped, `..` kept): what the kernel walks,
+        /// where `/dev/fd/..` is `/proc/self`, not `/dev`.
+        var rawSegments: PathSegments {
+            PathSegments(written, ranges: written.ranges.indices.filter { !written.segment($0, is: ".") }.map { written.ranges[$0] })
+        }
     }
 
     func normalize(_ raw: String) -> Result<Normalized, Finding> {
@@ -344,13 +384,11 @@ struct PathGuard: Sendable {
                 depth += 1
             }
         }
-        var written: [Range<Int>] = [], resolved: [Range<Int>] = []
-        written.reserveCapacity(path.count)
+        var resolved: [Range<Int>] = []
         resolved.reserveCapacity(path.count)
         var passesThroughParent = false
         for index in 0..<path.count {
             if path.segment(index, is: ".") { continue }
-            written.append(path.ranges[index])
             if path.segment(index, is: "..") {
                 passesThroughParent = true
                 if !resolved.isEmpty { resolved.removeLast() }
@@ -360,7 +398,7 @@ struct PathGuard: Sendable {
         }
         return .success(
             Normalized(
-                segments: PathSegments(path, ranges: resolved), rawSegments: PathSegments(path, ranges: written),
+                segments: PathSegments(path, ranges: resolved), written: path,
                 climbsAboveBase: !absolute && !tilde && climbs, passesThroughParent: passesThroughParent))
     }
 
