@@ -14,7 +14,7 @@
 ///
 /// It does not resolve host names (see ``HostClassifier``) and it keeps no state between calls:
 /// rate limits and contract pinning belong to the layers that see sessions.
-public struct DecisionEngine: Sendable {
+public final class DecisionEngine: Sendable {
     /// Bounds on the work one evaluation may do. Exceeding one is a BLOCK, never a partial check.
     public struct Limits: Sendable, Hashable {
         /// Deepest nesting of argument containers, counting JSON held in strings.

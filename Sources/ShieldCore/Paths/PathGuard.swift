@@ -10,7 +10,7 @@ internal import Foundation
 ///
 /// With a ``EvaluationContext/resolveRealPath`` function the real path (symlinks resolved) is
 /// judged too, closing symlink escapes like CVE-2025-53109; without one the check is lexical.
-struct PathGuard: Sendable {
+final class PathGuard: Sendable {
     static let maxDecodeRounds = 4
     /// Paths with more segments are refused: no real path needs them, and matching stays cheap.
     static let maxSegments = 256
