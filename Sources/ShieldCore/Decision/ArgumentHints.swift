@@ -125,8 +125,8 @@ enum ArgumentHints {
     private static let urlSuffixSet = SuffixSet(urlSuffixes)
     private static let pathSuffixSet = SuffixSet(pathSuffixes)
 
-    /// A few suffixes in one byte array; a key is compared only with those of its length range
-    /// that end in its last byte.
+    /// A few suffixes in one byte array; a key is compared in full only with the suffixes
+    /// shorter than it that end in its last byte.
     struct SuffixSet: Sendable {
         private var storage: [UInt8] = []
         private var ranges: [Range<Int>] = []

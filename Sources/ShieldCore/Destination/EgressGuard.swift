@@ -11,7 +11,7 @@ internal import Foundation
 /// guard.check(url: "http://2852039166/", asWholeValue: true)?.rule  // "ssrf.metadata"
 /// ```
 struct EgressGuard: Sendable {
-    /// A handful at most: searched in order, which beats hashing.
+    /// Usually a handful: searched in order, which for so few beats hashing.
     let allowedSchemes: [String]
     let denyPrivate: Bool
     let allowHosts: [HostPattern]
