@@ -12,8 +12,7 @@ public final class SQLiteContractStore: ContractStore {
     let pool: DatabasePool
 
     /// Opens (creating when missing) the database at `path`.
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -26,8 +25,27 @@ public final class SQLiteContractStore: ContractStore {
         configuration.busyMode = .timeout(SQLiteAuditStore.busyTimeout)
         configuration.label = "mcp-shield-contracts"
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw AuditError("cannot open the contract pins in \(path): \(error)")
+        }
+        try self.init(path: path, pool: pool)
+    }
+
+    /// The pins in `store`'s database, read and written through its connections: a process that
+    /// keeps both (`serve`) opens the file once.
+    public convenience init(sharing store: SQLiteAuditStore) throws {
+        guard !store.pool.configuration.readonly else { throw AuditError("cannot keep contract pins in \(store.path): it is open read-only") }
+        try self.init(path: store.path, pool: store.pool)
+    }
+
+    /// Creates the pin tables when missing.
+    private init(path: String, pool: DatabasePool) throws {
+        self.path = path
+        self.pool = pool
+        do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     try db.execute(

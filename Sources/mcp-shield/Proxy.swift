@@ -109,8 +109,9 @@ struct Proxy: AsyncParsableCommand {
         if !noAudit {
             let path = db ?? AuditLocation.defaultPath(environment: environment)
             do {
-                queue = AuditQueue(store: try SQLiteAuditStore(path: path))
-                pins = try SQLiteContractStore(path: path)
+                let store = try SQLiteAuditStore(path: path)
+                queue = AuditQueue(store: store)
+                pins = try SQLiteContractStore(sharing: store)
             } catch {
                 throw CLIError("cannot open the audit database \(path): \(error) (use --no-audit to run without recording)")
             }

@@ -67,7 +67,7 @@ struct Serve: AsyncParsableCommand {
         let pins: SQLiteContractStore
         do {
             store = try SQLiteAuditStore(path: path)
-            pins = try SQLiteContractStore(path: path)
+            pins = try SQLiteContractStore(sharing: store)
         } catch {
             throw CLIError("\(error)")
         }

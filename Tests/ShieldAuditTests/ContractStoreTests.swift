@@ -11,7 +11,13 @@ import Testing
         return try SQLiteContractStore(path: directory + "/audit.db")
     }
 
-    static func stores() throws -> [any ContractStore] { [try sqlite(), MemoryContractStore()] }
+    /// Pins kept through an audit store's connections, as `serve` and `proxy` keep them.
+    static func sharingAuditStore() throws -> any ContractStore {
+        let directory = NSTemporaryDirectory() + "mcp-shield-pins-" + UUID().uuidString
+        return try SQLiteContractStore(sharing: SQLiteAuditStore(path: directory + "/audit.db"))
+    }
+
+    static func stores() throws -> [any ContractStore] { [try sqlite(), try sharingAuditStore(), MemoryContractStore()] }
 
     static let server = ServerIdentity(name: "files", command: ["npx", "server-filesystem", "/w"], executableSHA256: "11")
 
@@ -88,5 +94,25 @@ import Testing
         let reopened = try SQLiteContractStore(path: path)
         #expect(try reopened.pins(serverKey: nil).map(\.name) == ["read"])
         #expect(try await audit.verify().isIntact)
+    }
+
+    @Test func pinsKeptThroughTheAuditStoreAreInTheSameFile() async throws {
+        let directory = NSTemporaryDirectory() + "mcp-shield-pins-" + UUID().uuidString
+        let path = directory + "/audit.db"
+        let audit = try SQLiteAuditStore(path: path)
+        let shared = try SQLiteContractStore(sharing: audit)
+        _ = try shared.observe(
+            server: Self.server, kind: .tool, contracts: [Self.tool("read", "Reads.")], untrusted: [], complete: true, nowMilliseconds: 1)
+        let entry = AuditEntry(
+            timeMilliseconds: 2, surface: .proxy, server: "files", tool: "read", policy: "default", decision: .allow, rule: nil, reason: "allowed",
+            path: nil, argumentsDigest: "", redactedArguments: "{}", redactions: 0, truncated: false, session: nil, latencyNanoseconds: 1)
+        _ = try await audit.append([entry])
+        let opened = try SQLiteContractStore(path: path)
+        #expect(try opened.pins(serverKey: nil).map(\.name) == ["read"])
+        let report = try await SQLiteAuditStore(path: path, readOnly: true).verify()
+        #expect(report.isIntact)
+        #expect(report.checked == 1)
+        // A read-only audit store cannot take writes for the pins.
+        #expect(throws: AuditError.self) { try SQLiteContractStore(sharing: SQLiteAuditStore(path: path, readOnly: true)) }
     }
 }
