@@ -116,6 +116,29 @@ import Testing
         #expect(SecretScanner.interestingPairs.contains { $0 != 0 })
     }
 
+    /// Texts shorter than ``SecretScanner/shortestCredential`` are not scanned: the reference,
+    /// which has no such bound, must find nothing in any of them, and the shortest credential
+    /// itself must still be found.
+    @Test func noCredentialIsShorterThanTheBound() {
+        let bound = SecretScanner.shortestCredential
+        #expect(bound == 20)
+        #expect(SecretScanner.firstSecret(in: "AKIAQ3EGRT5KXW2ZPLMD")?.kind == "aws-access-key")
+        #expect(SecretScanner.firstSecret(in: "AKIAQ3EGRT5KXW2ZPLM") == nil)
+        var rng = SeededGenerator(state: 20)
+        var short = 0
+        for _ in 0..<20_000 {
+            let text = Self.randomText(&rng)
+            for length in [bound - 1, bound / 2] {
+                let piece = Array(text.utf8.prefix(length))
+                guard piece.count < bound else { continue }
+                short += 1
+                let found = piece.withUnsafeBufferPointer { Self.reference($0, keyMentionsSecret: true) }
+                #expect(found == nil, "\(String(decoding: piece, as: UTF8.self))")
+            }
+        }
+        #expect(short > 10_000)
+    }
+
     @Test func credentialsAreFoundAtEveryAlignment() {
         let token = "ghp_4fR9zT2qLm8VxW1cK7bN3yH6pD0sJ5aE2gUi"
         let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8x2Lm4Vq"

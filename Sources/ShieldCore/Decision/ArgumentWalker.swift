@@ -181,7 +181,9 @@ struct ArgumentWalker {
                 return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
             }
             // HTTP Basic credentials carry tokens base64-encoded (`user:ghp_…`).
-            if let decoded = Self.basicCredentials(text), let secret = SecretScanner.firstSecret(in: decoded, keyMentionsSecret: true) {
+            if text.utf8.count >= Self.shortestBasicCredentials, let decoded = Self.basicCredentials(text),
+                let secret = SecretScanner.firstSecret(in: decoded, keyMentionsSecret: true)
+            {
                 return Finding(rule: "secret.\(secret.kind)", reason: "HTTP Basic credentials hold a live-shaped \(secret.label) (\(secret.preview))")
             }
         }
@@ -277,6 +279,9 @@ struct ArgumentWalker {
         }
         return String(scalars[start...end])
     }
+
+    /// The fewest bytes of `Basic ` and base64 that can decode to a credential.
+    static let shortestBasicCredentials = "Basic ".utf8.count + (SecretScanner.shortestCredential + 2) / 3 * 4
 
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
     static func basicCredentials(_ text: String) -> String? {

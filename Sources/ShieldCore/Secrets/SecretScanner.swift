@@ -187,6 +187,12 @@ enum SecretScanner {
         return bits
     }()
 
+    /// The fewest bytes a credential can take: the shortest shape (an AWS access key id, `AKIA`
+    /// and 16) or the shortest of the others (a JSON Web Token's 10 + 1 + 10 + 1 + 16; an AWS
+    /// secret key is 40, private keys, webhooks and SendGrid keys are longer). A shorter text,
+    /// such as most JSON keys and paths, holds none and is not scanned.
+    static let shortestCredential = min(shapes.map { $0.prefix.count + $0.minimum }.min()!, 10 + 1 + 10 + 1 + 16)
+
     /// The first credential in `text`, or `nil`.
     ///
     /// - Parameter keyMentionsSecret: the JSON key holding `text` names a secret
@@ -206,7 +212,7 @@ enum SecretScanner {
     /// ``interestingPairs``) and at the end of
     /// a 40-byte run, in the order they appear in the text.
     static func firstSecret(in bytes: UnsafeBufferPointer<UInt8>, keyMentionsSecret: Bool = false) -> Match? {
-        guard let start = bytes.baseAddress else { return nil }
+        guard bytes.count >= shortestCredential, let start = bytes.baseAddress else { return nil }
         let base = UnsafeRawPointer(start)
         let count = bytes.count
         return interestingPairs.withUnsafeBufferPointer { pairs -> Match? in
