@@ -159,11 +159,28 @@ import Testing
 
     @Test func authorityMemoComparesBytesNotHashes() {
         var memo = AuthorityMemo()
-        memo.insert(Array("https://example.com".utf8))
+        Array("https://example.com".utf8).withUnsafeBufferPointer { memo.insert($0) }
         let hit = Array("https://example.com".utf8).withUnsafeBufferPointer { memo.contains($0) }
         let miss = Array("https://example.co".utf8).withUnsafeBufferPointer { memo.contains($0) }
         #expect(hit)
         #expect(!miss)
+    }
+
+    /// Thousands of authorities (the table grows many times), each found again, none confused
+    /// with a near miss; inserting one twice keeps one.
+    @Test func authorityMemoHoldsManyAuthorities() {
+        var memo = AuthorityMemo()
+        let authorities = (0..<5000).map { Array("https://host\($0).example.com".utf8) }
+        for authority in authorities { authority.withUnsafeBufferPointer { memo.insert($0) } }
+        for authority in authorities.prefix(100) { authority.withUnsafeBufferPointer { memo.insert($0) } }
+        for (index, authority) in authorities.enumerated() {
+            let hit = authority.withUnsafeBufferPointer { memo.contains($0) }
+            let miss = Array("https://host\(index).example.co".utf8).withUnsafeBufferPointer { memo.contains($0) }
+            #expect(hit)
+            #expect(!miss)
+        }
+        let empty = AuthorityMemo()
+        #expect(!Array("https://example.com".utf8).withUnsafeBufferPointer { empty.contains($0) })
     }
 
     @Test func urlsAfterAClearedAuthorityAreStillJudged() throws {

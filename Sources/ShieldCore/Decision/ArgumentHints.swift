@@ -130,18 +130,22 @@ enum ArgumentHints {
     struct SuffixSet: Sendable {
         private var storage: [UInt8] = []
         private var ranges: [Range<Int>] = []
+        /// Bit `b & 63` set when a suffix ends in byte `b`: most keys end in a byte no suffix
+        /// ends in, and are answered without a comparison.
+        private var lastBytes: UInt64 = 0
 
         init(_ suffixes: [String]) {
             for suffix in suffixes where !suffix.isEmpty {
                 let start = storage.count
                 storage += suffix.utf8
                 ranges.append(start..<storage.count)
+                lastBytes |= 1 << UInt64(storage[storage.count - 1] & 63)
             }
         }
 
         /// Whether `key` is longer than one of the suffixes and ends with it.
         func isProperSuffix(of key: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let last = key.last else { return false }
+            guard let last = key.last, lastBytes & (1 << UInt64(last & 63)) != 0 else { return false }
             return storage.withUnsafeBufferPointer { storage in
                 ranges.contains { range in
                     key.count > range.count && storage[range.upperBound - 1] == last

@@ -217,7 +217,7 @@ struct ArgumentWalker {
             switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
             case .finding(let finding): return finding
             case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
-            case .clear: if let authority { clearAuthorities.insert(Array(text.utf8.dropFirst(authority.lowerBound).prefix(authority.count))) }
+            case .clear: if let authority { utf8Text.withUTF8 { clearAuthorities.insert(UnsafeBufferPointer(rebasing: $0[authority])) } }
             }
         }
         switch kind {
@@ -391,17 +391,25 @@ struct ArgumentWalker {
 
     /// A whole value that is a path although its key does not say so.
     static func looksLikePath(_ text: String) -> Bool {
-        guard !ByteSearch.contains(String(text), "://") else { return false }
-        if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("\\")
-            || text.hasPrefix(".\\") || text.hasPrefix("..\\") || text == ".." || text.hasPrefix("%2e") || text.hasPrefix("%2E")
-        {
-            return true
+        guard !ByteSearch.contains(text, "://") else { return false }
+        var utf8Text = text
+        let opensLikePath = utf8Text.withUTF8 { bytes -> Bool in
+            func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
+            func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") }
+            switch byte(0) {
+            // `/…`, `\…`, `~…`
+            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "~"): return true
+            // `./…`, `../…` (either separator), `..`
+            case UInt8(ascii: "."):
+                if isSeparator(byte(1)) { return true }
+                return byte(1) == UInt8(ascii: ".") && (bytes.count == 2 || isSeparator(byte(2)))
+            // `%2e…`, `%2E…`
+            case UInt8(ascii: "%"): return byte(1) == UInt8(ascii: "2") && byte(2) | 0x20 == UInt8(ascii: "e")
+            // `C:\…`, `C:/…`
+            default: return bytes.count >= 3 && byte(0).isASCIILetter && byte(1) == UInt8(ascii: ":") && isSeparator(byte(2))
+            }
         }
-        let bytes = Array(text.utf8.prefix(3))
-        if bytes.count == 3, bytes[0].isASCIILetter, bytes[1] == UInt8(ascii: ":"), bytes[2] == UInt8(ascii: "\\") || bytes[2] == UInt8(ascii: "/") {
-            return true
-        }
-        return Self.hasDotDotSegment(text)
+        return opensLikePath || Self.hasDotDotSegment(text)
     }
 
     /// Whether a `/`- or `\\`-separated segment of `text` is exactly `..`, in one pass.
@@ -426,7 +434,9 @@ struct ArgumentWalker {
     static func looksLikeHostValue(_ text: String) -> Bool {
         if text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
         if text.hasPrefix("[") { return true }
-        guard let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")), text.utf8.index(after: colon) < text.endIndex else { return false }
+        var utf8Text = text
+        guard let colonOffset = utf8Text.withUTF8({ $0.lastIndex(of: UInt8(ascii: ":")) }), colonOffset + 1 < text.utf8.count else { return false }
+        let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
         let port = text.utf8[text.utf8.index(after: colon)...]
         guard port.count <= 5, port.allSatisfy({ $0 &- 48 < 10 }) else { return false }
         var host = text[..<colon]

@@ -27,6 +27,7 @@ enum ByteSearch {
     }
 
     private static func contains(_ haystack: String, _ needle: String, foldASCIICase: Bool) -> Bool {
+        guard needle.utf8.count <= haystack.utf8.count else { return false }
         var haystack = haystack
         var needle = needle
         haystack.makeContiguousUTF8()
