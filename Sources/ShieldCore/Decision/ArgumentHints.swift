@@ -88,13 +88,12 @@ enum ArgumentHints {
 
     /// Calls `body` with ``normalize(_:)`` of `key`, in a stack buffer when `key` is ASCII.
     static func withNormalizedKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        var key = key
-        let ascii = key.withUTF8 { utf8 in utf8.allSatisfy { $0 < 0x80 } }
+        let ascii = key.withUTF8Bytes { utf8 in utf8.allSatisfy { $0 < 0x80 } }
         guard ascii else {
             var normalized = normalize(key)
             return normalized.withUTF8(body)
         }
-        return key.withUTF8 { utf8 in
+        return key.withUTF8Bytes { utf8 in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, utf8.count)) { buffer in
                 var count = 0
                 for byte in utf8

@@ -169,8 +169,7 @@ struct ArgumentWalker {
     ) -> Finding? {
         // Hidden characters are never ASCII, and an ASCII URL has a colon: most keys and many
         // values need neither scan.
-        var utf8Text = text
-        let (isASCII, hasColon) = utf8Text.withUTF8 { bytes in
+        let (isASCII, hasColon) = text.withUTF8Bytes { bytes in
             (ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count, bytes.baseAddress.map { memchr($0, 0x3A, bytes.count) != nil } ?? false)
         }
         if !isASCII, let hidden = HiddenTextScanner.firstHidden(in: text) {
@@ -203,7 +202,7 @@ struct ArgumentWalker {
             let asWholeValue = wholeValue && (kind == .url || kind == .host)
             var end = range.upperBound
             var authority: Range<Int>?
-            let known = utf8Text.withUTF8 { bytes -> Bool in
+            let known = text.withUTF8Bytes { bytes -> Bool in
                 // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
                 if !wholeValue { while end > range.lowerBound, Self.isTrailingPunctuation(bytes[end - 1]) { end -= 1 } }
                 guard !asWholeValue, let length = Self.memoKeyLength(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) else {
@@ -217,7 +216,7 @@ struct ArgumentWalker {
             switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
             case .finding(let finding): return finding
             case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
-            case .clear: if let authority { utf8Text.withUTF8 { clearAuthorities.insert(UnsafeBufferPointer(rebasing: $0[authority])) } }
+            case .clear: if let authority { text.withUTF8Bytes { clearAuthorities.insert(UnsafeBufferPointer(rebasing: $0[authority])) } }
             }
         }
         switch kind {
@@ -286,8 +285,7 @@ struct ArgumentWalker {
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
     static func basicCredentials(_ text: String) -> String? {
         // Three exact searches (memchr and memcmp) are much faster than one case-folding scan.
-        var bytes = text
-        let mentionsBasic = bytes.withUTF8 { utf8 in
+        let mentionsBasic = text.withUTF8Bytes { utf8 in
             func contains(_ needle: StaticString) -> Bool { needle.withUTF8Buffer { ByteSearch.search(utf8, $0, foldASCIICase: false) } }
             return contains("Basic ") || contains("basic ") || contains("BASIC ")
         }
@@ -378,8 +376,7 @@ struct ArgumentWalker {
 
     /// Whether `text` holds ``isInnerWhitespace(_:)`` white space; ASCII text is searched by byte.
     static func hasInnerWhitespace(_ text: String) -> Bool {
-        var text = text
-        let ascii = text.withUTF8 { bytes in ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count }
+        let ascii = text.withUTF8Bytes { bytes in ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count }
         guard ascii else { return text.unicodeScalars.contains(where: isInnerWhitespace) }
         return ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0B) || ByteSearch.contains(text, byte: 0x0C)
     }
@@ -392,8 +389,7 @@ struct ArgumentWalker {
     /// A whole value that is a path although its key does not say so.
     static func looksLikePath(_ text: String) -> Bool {
         guard !ByteSearch.contains(text, "://") else { return false }
-        var utf8Text = text
-        let opensLikePath = utf8Text.withUTF8 { bytes -> Bool in
+        let opensLikePath = text.withUTF8Bytes { bytes -> Bool in
             func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
             func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") }
             switch byte(0) {
@@ -434,8 +430,7 @@ struct ArgumentWalker {
     static func looksLikeHostValue(_ text: String) -> Bool {
         if text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
         if text.hasPrefix("[") { return true }
-        var utf8Text = text
-        guard let colonOffset = utf8Text.withUTF8({ $0.lastIndex(of: UInt8(ascii: ":")) }), colonOffset + 1 < text.utf8.count else { return false }
+        guard let colonOffset = text.withUTF8Bytes({ $0.lastIndex(of: UInt8(ascii: ":")) }), colonOffset + 1 < text.utf8.count else { return false }
         let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
         let port = text.utf8[text.utf8.index(after: colon)...]
         guard port.count <= 5, port.allSatisfy({ $0 &- 48 < 10 }) else { return false }

@@ -44,8 +44,7 @@ public enum HostClassifier {
     }
 
     static func classify(name: String) -> Class {
-        var bytes = name
-        let (isMetadata, hasDot, matches) = bytes.withUTF8 { utf8 -> (Bool, Bool, [Int]) in
+        let (isMetadata, hasDot, matches) = name.withUTF8Bytes { utf8 -> (Bool, Bool, [Int]) in
             if metadataNameTable[utf8] != nil { return (true, true, []) }
             guard utf8.contains(UInt8(ascii: ".")) else { return (false, false, []) }
             // The name's label suffixes (itself, then what follows each dot), looked up at once.

@@ -102,8 +102,7 @@ public struct URLReference: Sendable, Hashable {
     /// not end in a number. Such a URL means the same to every parser, so no alternate readings
     /// exist. Anything else returns `nil` and goes to ``parse(_:)``.
     static func parsePlain(_ text: Substring) -> URLReference? {
-        var text = text
-        return text.withUTF8(parsePlain(bytes:))
+        text.withUTF8Bytes(parsePlain(bytes:))
     }
 
     private static func parsePlain(bytes: UnsafeBufferPointer<UInt8>) -> URLReference? {

@@ -260,21 +260,17 @@ final class PathGuard: Sendable {
     }
 
     func normalize(_ raw: String) -> Result<Normalized, Finding> {
-        var text = raw
-        if Self.needsDecoding(text) {
-            switch Self.decode(raw) {
-            case .failure(let finding): return .failure(finding)
-            case .success(let decoded): text = decoded
-            }
+        guard Self.needsDecoding(raw) else { return raw.withUTF8Bytes { normalize(bytes: $0, raw: raw) } }
+        switch Self.decode(raw) {
+        case .failure(let finding): return .failure(finding)
+        case .success(let decoded): return decoded.withUTF8Bytes { normalize(bytes: $0, raw: raw) }
         }
-        return text.withUTF8 { normalize(bytes: $0, raw: raw) }
     }
 
     /// Whether `text` needs ``decode(_:)`` before it is split: a `file:` prefix, a `%`, a `\\`,
     /// a NUL or a non-ASCII byte. Most paths have none and are split as they are.
     static func needsDecoding(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             if bytes.count >= 5, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
                 bytes[3] | 0x20 == UInt8(ascii: "e"), bytes[4] == UInt8(ascii: ":")
             {

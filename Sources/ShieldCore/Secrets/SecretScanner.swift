@@ -198,9 +198,7 @@ enum SecretScanner {
     /// - Parameter keyMentionsSecret: the JSON key holding `text` names a secret
     ///   (`AWS_SECRET_ACCESS_KEY`), which satisfies the keyword gate of shapes that need one.
     static func firstSecret(in text: String, keyMentionsSecret: Bool = false) -> Match? {
-        var text = text
-        text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { firstSecret(in: $0, keyMentionsSecret: keyMentionsSecret) } ?? nil
+        text.withUTF8Bytes { firstSecret(in: $0, keyMentionsSecret: keyMentionsSecret) }
     }
 
     /// The first credential in `bytes`, or `nil`.

@@ -71,8 +71,7 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
     }
 
     subscript(_ key: String) -> Value? {
-        var key = key
-        return key.withUTF8 { self[$0] }
+        key.withUTF8Bytes { self[$0] }
     }
 }
 

@@ -14,8 +14,7 @@ enum ByteSearch {
 
     /// Whether `byte` occurs in `text` (memchr: vectorized, and stops at the first).
     static func contains(_ text: String, byte: UInt8) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             guard let base = bytes.baseAddress else { return false }
             return memchr(base, Int32(byte), bytes.count) != nil
         }
@@ -28,15 +27,7 @@ enum ByteSearch {
 
     private static func contains(_ haystack: String, _ needle: String, foldASCIICase: Bool) -> Bool {
         guard needle.utf8.count <= haystack.utf8.count else { return false }
-        var haystack = haystack
-        var needle = needle
-        haystack.makeContiguousUTF8()
-        needle.makeContiguousUTF8()
-        return haystack.utf8.withContiguousStorageIfAvailable { h in
-            needle.utf8.withContiguousStorageIfAvailable { n in
-                search(h, n, foldASCIICase: foldASCIICase)
-            } ?? false
-        } ?? false
+        return haystack.withUTF8Bytes { h in needle.withUTF8Bytes { n in search(h, n, foldASCIICase: foldASCIICase) } }
     }
 
     static func search(_ h: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>, foldASCIICase: Bool) -> Bool {

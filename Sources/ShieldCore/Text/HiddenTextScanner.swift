@@ -14,9 +14,7 @@ enum HiddenTextScanner {
     }
 
     static func firstHidden(in text: String) -> Match? {
-        var text = text
-        text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { firstHidden(in: $0) } ?? nil
+        text.withUTF8Bytes { firstHidden(in: $0) }
     }
 
     static func firstHidden(in bytes: UnsafeBufferPointer<UInt8>) -> Match? {

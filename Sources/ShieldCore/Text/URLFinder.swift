@@ -18,8 +18,7 @@ enum URLFinder {
 
     /// The URLs in `text` as ranges of UTF-8 byte offsets.
     static func ranges(in text: String, quotesTerminate: Bool = true) -> [Range<Int>] {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             var found: [Range<Int>] = []
             scan(bytes, quotesTerminate: quotesTerminate) { found.append($0..<$1) }
             return found
