@@ -13,6 +13,7 @@ extension String {
     }
 }
 
+// Not one extension on StringProtocol: the generic version costs the Substring callers more.
 extension Substring {
     /// Calls `body` with the substring's UTF-8 bytes, without a copy when its base is native
     /// (see ``Swift/String/withUTF8Bytes(_:)``).
