@@ -157,6 +157,14 @@ import Testing
         for url in judgedEveryTime { #expect(memoKey(url) == nil, "\(url)") }
     }
 
+    @Test func loopbackAliasesAreNamedAsLoopback() {
+        for name in ["ip6-localhost", "ip6-loopback"] {
+            #expect(HostClassifier.classify(name: name) == .localName("\"\(name)\" is loopback"))
+        }
+        #expect(HostClassifier.classify(name: "intranet") == .localName("single-label name \"intranet\" resolves on the local network"))
+        #expect(HostClassifier.classify(name: "ip6-localhost.example.com") == .global)
+    }
+
     @Test func authorityMemoComparesBytesNotHashes() {
         var memo = AuthorityMemo()
         Array("https://example.com".utf8).withUnsafeBufferPointer { memo.insert($0) }

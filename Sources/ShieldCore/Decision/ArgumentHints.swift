@@ -46,10 +46,14 @@ enum ArgumentHints {
         // Most keys are already lower-case ASCII words: no copy.
         if key.utf8.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "0") < 10 }) { return key }
         if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            let bytes = key.utf8.compactMap { b -> UInt8? in
-                b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == 0x20 ? nil : ByteSearch.lower(b)
+            return String(unsafeUninitializedCapacity: key.utf8.count) { buffer in
+                var count = 0
+                for b in key.utf8 where b != UInt8(ascii: "_") && b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != 0x20 {
+                    buffer[count] = ByteSearch.lower(b)
+                    count += 1
+                }
+                return count
             }
-            return String(decoding: bytes, as: UTF8.self)
         }
         var out = ""
         for scalar in key.unicodeScalars where scalar != "_" && scalar != "-" && scalar != "." && scalar != " " {
@@ -74,12 +78,21 @@ enum ArgumentHints {
     /// ASCII keys.
     static func facts(forKey key: String) -> KeyFacts {
         withNormalizedKey(key) { normalized in
-            KeyFacts(
-                hint: kind(forNormalizedKey: normalized).map { $0 == .url ? .host : $0 },
-                isPackage: packageTable[normalized] != nil,
-                mentionsSecret: ByteSearch.containsIgnoringASCIICase(key, lowercasedNeedle: "secret"))
+            let exact = exactKeys[normalized]
+            return KeyFacts(
+                hint: kind(forNormalizedKey: normalized, exact: exact?.kind).map { $0 == .url ? .host : $0 },
+                isPackage: exact?.isPackage ?? false,
+                mentionsSecret: mentionsSecret(key))
         }
     }
+
+    /// Whether `key` holds "secret" in any case (`client_secret`, `AWS_SECRET_ACCESS_KEY`).
+    static func mentionsSecret(_ key: String) -> Bool {
+        key.utf8.count >= secretWord.count
+            && key.withUTF8Bytes { bytes in secretWord.withUnsafeBufferPointer { ByteSearch.search(bytes, $0, foldASCIICase: true) } }
+    }
+
+    private static let secretWord = Array("secret".utf8)
 
     /// The kind a key suggests, or `nil` for none.
     static func kind(forKey key: String) -> Policy.ArgumentKind? {
@@ -109,18 +122,39 @@ enum ArgumentHints {
     /// The kind a normalized key suggests. Exact keys first by precedence (argument, text, then
     /// URL and path with their suffixes, then command).
     static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>) -> Policy.ArgumentKind? {
-        let exact = exactKinds[key]
+        kind(forNormalizedKey: key, exact: exactKeys[key]?.kind)
+    }
+
+    /// ``kind(forNormalizedKey:)`` given the key's exact kind, looked up already.
+    private static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>, exact: Policy.ArgumentKind?) -> Policy.ArgumentKind? {
         if exact == .argument || exact == .text { return exact }
         if exact == .url || urlSuffixSet.isProperSuffix(of: key) { return .url }
         if exact == .path || pathSuffixSet.isProperSuffix(of: key) { return .path }
         return exact
     }
 
-    /// Every exact key and its kind; a key in several sets takes the kind listed last here.
-    private static let exactKinds = ByteKeyedTable<Policy.ArgumentKind>(
-        commandKeys.map { ($0, .command) } + pathKeys.map { ($0, .path) } + urlKeys.map { ($0, .url) }
-            + notDestinationKeys.map { ($0, .text) } + argumentKeys.map { ($0, .argument) })
-    private static let packageTable = ByteKeyedTable(packageKeys.map { ($0, true) })
+    /// What an exact key says: its kind, if it has one, and whether it names a package.
+    private struct ExactKey {
+        var kind: Policy.ArgumentKind?
+        var isPackage = false
+    }
+
+    /// Every exact key, looked up once per key; a key in several sets takes the kind listed last
+    /// here.
+    private static let exactKeys: ByteKeyedTable<ExactKey> = {
+        var entries: [String: ExactKey] = [:]
+        var order: [String] = []
+        func add(_ key: String, _ change: (inout ExactKey) -> Void) {
+            if entries[key] == nil { order.append(key) }
+            change(&entries[key, default: ExactKey()])
+        }
+        let kinds: [(Set<String>, Policy.ArgumentKind)] = [
+            (commandKeys, .command), (pathKeys, .path), (urlKeys, .url), (notDestinationKeys, .text), (argumentKeys, .argument),
+        ]
+        for (keys, kind) in kinds { for key in keys.sorted() { add(key) { $0.kind = kind } } }
+        for key in packageKeys.sorted() { add(key) { $0.isPackage = true } }
+        return ByteKeyedTable(order.map { ($0, entries[$0]!) })
+    }()
     private static let urlSuffixSet = SuffixSet(urlSuffixes)
     private static let pathSuffixSet = SuffixSet(pathSuffixes)
 

@@ -157,7 +157,7 @@ struct ArgumentWalker {
             if let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
         }
         if tool.isShell { return (.command, false) }
-        if key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
+        if key.utf8.count == 5, key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
         return ((facts ?? ArgumentHints.facts(forKey: key)).hint, false)
     }
 

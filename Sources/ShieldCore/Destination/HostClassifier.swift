@@ -55,13 +55,13 @@ public enum HostClassifier {
                 guard let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) else { break }
                 start = dot + 1
             }
-            return (false, true, matches.sorted())
+            return (false, true, matches.count > 1 ? matches.sorted() : matches)
         }
         if isMetadata { return .metadata("cloud metadata host name \"\(name)\"") }
         guard hasDot else {
+            if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
             return .localName("single-label name \"\(name)\" resolves on the local network")
         }
-        if name == "ip6-localhost" || name == "ip6-loopback" { return .localName("\"\(name)\" is loopback") }
         // Most names end in no special suffix; the ones that do are judged in list order.
         for index in matches {
             let (suffix, kind) = specialSuffixes[index]

@@ -152,11 +152,15 @@ final class PathGuard: Sendable {
         }
         // One lookup per segment: a denied directory ends the search; floating patterns that
         // need the segment are kept for after the indexed ones.
-        var floating = denyAlwaysTried
+        var floating = denyAlwaysTried  // ascending, as built
+        var merged = false
         for index in 0...last {
             guard let rule = path.withSegment(index, { segmentRules[$0] }) else { continue }
             if index < last, let source = rule.directory { return source }
-            floating += rule.floating
+            if !rule.floating.isEmpty {
+                floating += rule.floating
+                merged = true
+            }
         }
         if let candidates = path.withSegment(0, { denyByFirstSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
             return glob.source
@@ -164,7 +168,8 @@ final class PathGuard: Sendable {
         if let candidates = path.withSegment(last, { denyByLastSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
             return glob.source
         }
-        for index in floating.sorted() where denyUnindexed[index].matches(path) { return denyUnindexed[index].source }
+        // In list order, so the reason names the first matching entry.
+        for index in merged ? floating.sorted() : floating where denyUnindexed[index].matches(path) { return denyUnindexed[index].source }
         return nil
     }
 
