@@ -77,14 +77,8 @@ struct PathSegments: Sendable {
     /// The path with every segment lower-cased: ASCII by byte, anything else by Unicode's mapping.
     /// A path without upper-case ASCII or non-ASCII bytes is returned as it is.
     func lowercased() -> PathSegments {
-        var needsMapping = false
-        for range in ranges {
-            for byte in bytes[range] where byte &- UInt8(ascii: "A") < 26 || byte >= 0x80 {
-                needsMapping = true
-                break
-            }
-            if needsMapping { break }
-        }
+        // All the bytes at once (those of dropped segments too: at worst a needless copy).
+        let needsMapping = bytes.withUnsafeBufferPointer { $0.contains { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 } }
         guard needsMapping else { return self }
         var out = PathSegments()
         out.reserveCapacity(bytes: bytes.count, segments: count)
