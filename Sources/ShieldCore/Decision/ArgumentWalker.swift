@@ -33,6 +33,8 @@ struct ArgumentWalker {
     /// URLs already judged in this evaluation that were clear, by scheme and authority: a
     /// document names the same hosts again and again.
     private var clearAuthorities = AuthorityMemo()
+    private var knownKeyFacts = ByteMemo<ArgumentHints.KeyFacts>()
+    private var keysSeen = 0
     private var nodes = 0
     private var scannedBytes = 0
 
@@ -57,7 +59,7 @@ struct ArgumentWalker {
                 continue
             case .number(let number):
                 // `{"host": 2130706433}` is 127.0.0.1 to anything that formats it into a URL.
-                let (kind, _) = kind(for: frame)
+                let (kind, _) = kind(for: frame, facts: frame.key.map { keyFacts(for: $0) })
                 if kind == .host || kind == .url, let finding = engine.egress.check(hostValue: Substring(number), lenient: true) {
                     return located(finding, frame.path)
                 }
@@ -65,7 +67,7 @@ struct ArgumentWalker {
                 if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
             case .array(let elements):
                 // An argv array under a command key is also judged as the command line it forms.
-                if kind(for: frame).0 == .command, elements.count > 1 {
+                if elements.count > 1, kind(for: frame, facts: frame.key.map { keyFacts(for: $0) }).0 == .command {
                     let words = elements.compactMap(\.stringValue)
                     if words.count == elements.count,
                         let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " "))
@@ -136,7 +138,7 @@ struct ArgumentWalker {
                 // Not JSON: checked as text below.
             }
         }
-        let facts = frame.key.map(ArgumentHints.facts(forKey:)) ?? .none
+        let facts = frame.key.map { keyFacts(for: $0) } ?? .none
         let (kind, declared) = kind(for: frame, facts: facts)
         if let finding = checkText(
             text, kind: kind, declared: declared, allowVersionOperators: facts.isPackage, keyMentionsSecret: facts.mentionsSecret)
@@ -145,6 +147,24 @@ struct ArgumentWalker {
         }
         return nil
     }
+
+    /// ``ArgumentHints/facts(forKey:)``. Past the first ``keysBeforeMemo`` keys of an evaluation
+    /// (an array of many objects repeats the same few) each distinct key's facts are computed
+    /// once; below that, setting up the memo costs more than it saves.
+    private mutating func keyFacts(for key: String) -> ArgumentHints.KeyFacts {
+        guard keysSeen >= Self.keysBeforeMemo else {
+            keysSeen += 1
+            return ArgumentHints.facts(forKey: key)
+        }
+        return key.withUTF8Bytes { bytes in
+            if let known = knownKeyFacts.value(for: bytes) { return known }
+            let facts = ArgumentHints.facts(forKey: key)
+            knownKeyFacts.insert(bytes, facts)
+            return facts
+        }
+    }
+
+    static let keysBeforeMemo = 32
 
     /// The kind a value is judged as — declared by the policy, a shell tool's command line, or
     /// suggested by its key — and whether the policy declared it (declared kinds fail closed on
