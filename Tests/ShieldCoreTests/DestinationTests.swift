@@ -191,6 +191,31 @@ import Testing
         #expect(!Array("https://example.com".utf8).withUnsafeBufferPointer { empty.contains($0) })
     }
 
+    @Test func byteMemoKeepsTheFirstValueOfAKey() {
+        var memo = ByteMemo<Int>()
+        let key = Array("url".utf8)
+        #expect(key.withUnsafeBufferPointer { memo.value(for: $0) } == nil)
+        for (index, name) in ["url", "path", "url"].enumerated() { Array(name.utf8).withUnsafeBufferPointer { memo.insert($0, index) } }
+        #expect(key.withUnsafeBufferPointer { memo.value(for: $0) } == 0)
+        #expect(Array("path".utf8).withUnsafeBufferPointer { memo.value(for: $0) } == 1)
+        #expect(Array("ur".utf8).withUnsafeBufferPointer { memo.value(for: $0) } == nil)
+    }
+
+    /// Past the first keys of an evaluation key facts come from the memo: what a key says must
+    /// not change with its position.
+    @Test func keysLateInALongArrayKeepTheirMeaning() throws {
+        let records = (0..<40).map { #"{"name": "r\#($0)", "url": "https://example.com/\#($0)", "path": "data/\#($0).json"}"# }
+        let clean = "[" + records.joined(separator: ",") + "]"
+        #expect(try Fixtures.decide("sync", #"{"items": \#(clean)}"#).verdict == .allow)
+        for (bad, rule) in [(#"{"url": "169.254.169.254"}"#, "ssrf.metadata"), (#"{"path": "../../.ssh/id_rsa"}"#, "path.traversal")] {
+            let call = "[" + (records + [bad]).joined(separator: ",") + "]"
+            let decision = try Fixtures.decide("sync", #"{"items": \#(call)}"#)
+            #expect(decision.verdict == .block)
+            #expect(decision.rule == rule)
+            #expect(decision.path == "$.items[40]." + (rule == "ssrf.metadata" ? "url" : "path"))
+        }
+    }
+
     @Test func urlsAfterAClearedAuthorityAreStillJudged() throws {
         let prose = "see https://example.com/a, then https://example.com/b and https://example.com/c."
         #expect(try Fixtures.decide("write_note", #"{"body": "\#(prose)"}"#).verdict == .allow)
