@@ -156,10 +156,7 @@ public struct URLReference: Sendable, Hashable {
         let scheme = UnsafeBufferPointer(rebasing: bytes[0..<schemeEnd])
         let lowerScheme = Self.commonScheme(scheme) ?? Self.lowercased(scheme)
         guard lowerScheme != "file" else { return nil }
-        var url = URLReference(scheme: lowerScheme)
-        url.host = .name(Self.lowercased(host))
-        url.port = port
-        return url
+        return URLReference(scheme: lowerScheme, host: .name(Self.lowercased(host)), port: port)
     }
 
     /// The schemes most URLs have, as constants: no `String` is built for them.
