@@ -333,6 +333,7 @@ final class PathGuard: Sendable {
         // A path of n bytes has at most (n + 1) / 2 segments.
         path.reserveCapacity(bytes: text.count + base.bytes.count + 4, segments: min((text.count + 1) / 2, Self.maxSegments) + base.count + 2)
         var i = 0
+        var userIsDots = false
         if absolute {
         } else if tilde {
             while i < text.count, text[i] != slash { i += 1 }
@@ -344,6 +345,7 @@ final class PathGuard: Sendable {
             } else {
                 path.append("home".utf8)
                 path.append(user)
+                userIsDots = user.allSatisfy { $0 == dot } && user.count <= 2  // `~.` and `~..` resolve too
             }
         } else {
             path.append(base)
@@ -377,13 +379,22 @@ final class PathGuard: Sendable {
         // Does the path, relative to where it starts, climb above that start?
         var depth = 0
         var climbs = false
+        var hasDotSegments = userIsDots
         for index in startCount..<path.count {
             if path.segment(index, is: "..") {
+                hasDotSegments = true
                 depth -= 1
                 if depth < 0 { climbs = true }
-            } else if !path.segment(index, is: ".") {
+            } else if path.segment(index, is: ".") {
+                hasDotSegments = true
+            } else {
                 depth += 1
             }
+        }
+        // Most paths have no `.` or `..` (the base and home segments never do): they are their
+        // own resolution, and share the written path's storage.
+        guard hasDotSegments else {
+            return .success(Normalized(segments: path, written: path, climbsAboveBase: false, passesThroughParent: false))
         }
         var resolved: [Range<Int>] = []
         resolved.reserveCapacity(path.count)
