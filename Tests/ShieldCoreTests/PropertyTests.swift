@@ -104,6 +104,21 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(!URLFinder.ranges(in: "see http://example.com").isEmpty)
     }
 
+    /// The case-folding byte search against a plain reference, on text and needles drawn from a
+    /// small alphabet so that near misses and overlapping candidates are common.
+    @Test func caseFoldingSearchMatchesAReference() {
+        var rng = SeededGenerator(state: 0xF01D)
+        let alphabet = Array("aAbBsS iIcC:é".utf8)
+        for _ in 0..<30_000 {
+            let haystack = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let needle = (0..<Int.random(in: 1...4, using: &rng)).map { _ in ByteSearch.lower(alphabet.randomElement(using: &rng)!) }
+            let folded = haystack.map(ByteSearch.lower)
+            let expected = folded.count >= needle.count && (0...(folded.count - needle.count)).contains { folded[$0...].starts(with: needle) }
+            let found = haystack.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { ByteSearch.search(h, $0, foldASCIICase: true) } }
+            #expect(found == expected, "\(String(decoding: haystack, as: UTF8.self)) / \(String(decoding: needle, as: UTF8.self))")
+        }
+    }
+
     @Test func hundredThousandDeepNestingInsideAStringIsBlocked() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let decision = try Fixtures.decide("fetch", JSONValue.object([("data", .string(deep))]).jsonText)

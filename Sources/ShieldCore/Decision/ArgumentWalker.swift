@@ -299,15 +299,17 @@ struct ArgumentWalker {
         return String(scalars[start...end])
     }
 
-    /// The fewest bytes of `Basic ` and base64 that can decode to a credential.
-    static let shortestBasicCredentials = "Basic ".utf8.count + (SecretScanner.shortestCredential + 2) / 3 * 4
+    /// The fewest bytes of `Basic ` and base64 that can decode to a credential (counted without
+    /// padding, whether or not the decoder needs it).
+    static let shortestBasicCredentials = "Basic ".utf8.count + (SecretScanner.shortestCredential * 4 + 2) / 3
 
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
+    private static let basicScheme: StaticString = "basic "
+
     static func basicCredentials(_ text: String) -> String? {
-        // Three exact searches (memchr and memcmp) are much faster than one case-folding scan.
+        // The scheme name is case-insensitive (RFC 9110): `bAsIc` is Basic too.
         let mentionsBasic = text.withUTF8Bytes { utf8 in
-            func contains(_ needle: StaticString) -> Bool { needle.withUTF8Buffer { ByteSearch.search(utf8, $0, foldASCIICase: false) } }
-            return contains("Basic ") || contains("basic ") || contains("BASIC ")
+            Self.basicScheme.withUTF8Buffer { ByteSearch.search(utf8, $0, foldASCIICase: true) }
         }
         guard mentionsBasic else { return nil }
         var decoded: [String] = []

@@ -45,19 +45,26 @@ enum ByteSearch {
             }
             return false
         }
-        let first = n[0]
+        // Ignoring case: memchr to the next candidate of each case of the first byte (each found
+        // again only once passed, so the search stays linear), then the rest compared folded.
+        let base = h.baseAddress!
         let last = h.count - n.count
-        var i = 0
-        while i <= last {
-            let byte = foldASCIICase ? lower(h[i]) : h[i]
-            if byte == first {
-                var k = 1
-                while k < n.count, (foldASCIICase ? lower(h[i + k]) : h[i + k]) == n[k] { k += 1 }
-                if k == n.count { return true }
-            }
-            i += 1
+        let first = n[0]
+        let upper = first &- UInt8(ascii: "a") < 26 ? first - 0x20 : first
+        func next(_ byte: UInt8, from offset: Int) -> Int {
+            guard offset <= last, let found = memchr(base + offset, Int32(byte), last - offset + 1) else { return Int.max }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
         }
-        return false
+        var nextLower = next(first, from: 0)
+        var nextUpper = upper == first ? Int.max : next(upper, from: 0)
+        while true {
+            let i = min(nextLower, nextUpper)
+            guard i <= last else { return false }
+            var k = 1
+            while k < n.count, lower(h[i + k]) == n[k] { k += 1 }
+            if k == n.count { return true }
+            if i == nextLower { nextLower = next(first, from: i + 1) } else { nextUpper = next(upper, from: i + 1) }
+        }
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 {
