@@ -101,7 +101,16 @@ enum ArgumentHints {
 
     /// Calls `body` with ``normalize(_:)`` of `key`, in a stack buffer when `key` is ASCII.
     static func withNormalizedKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let ascii = key.withUTF8Bytes { utf8 in utf8.allSatisfy { $0 < 0x80 } }
+        // Most keys are lower-case ASCII letters and digits already: their bytes are the normal
+        // form. Others are ASCII (copied folded into a stack buffer) or not (Unicode mapping).
+        var alreadyNormal = true
+        let ascii = key.withUTF8Bytes { utf8 in
+            utf8.allSatisfy { byte in
+                if byte &- UInt8(ascii: "a") >= 26, byte &- UInt8(ascii: "0") >= 10 { alreadyNormal = false }
+                return byte < 0x80
+            }
+        }
+        if alreadyNormal { return key.withUTF8Bytes(body) }
         guard ascii else {
             var normalized = normalize(key)
             return normalized.withUTF8(body)
