@@ -45,16 +45,7 @@ enum ArgumentHints {
     static func normalize(_ key: String) -> String {
         // Most keys are already lower-case ASCII words: no copy.
         if key.utf8.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "0") < 10 }) { return key }
-        if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(unsafeUninitializedCapacity: key.utf8.count) { buffer in
-                var count = 0
-                for b in key.utf8 where b != UInt8(ascii: "_") && b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != 0x20 {
-                    buffer[count] = ByteSearch.lower(b)
-                    count += 1
-                }
-                return count
-            }
-        }
+        if key.utf8.allSatisfy({ $0 < 0x80 }) { return withNormalizedKey(key) { String(decoding: $0, as: UTF8.self) } }
         var out = ""
         for scalar in key.unicodeScalars where scalar != "_" && scalar != "-" && scalar != "." && scalar != " " {
             out.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)

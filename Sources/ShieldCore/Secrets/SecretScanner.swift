@@ -187,11 +187,17 @@ enum SecretScanner {
         return bits
     }()
 
+    /// The fewest bytes of each part of a JSON Web Token (header, payload, signature).
+    static let jwtMinimumParts = (header: 10, payload: 10, signature: 16)
+
     /// The fewest bytes a credential can take: the shortest shape (an AWS access key id, `AKIA`
-    /// and 16) or the shortest of the others (a JSON Web Token's 10 + 1 + 10 + 1 + 16; an AWS
+    /// and 16) or the shortest of the others (a JSON Web Token, its parts and two dots; an AWS
     /// secret key is 40, private keys, webhooks and SendGrid keys are longer). A shorter text,
-    /// such as most JSON keys and paths, holds none and is not scanned.
-    static let shortestCredential = min(shapes.map { $0.prefix.count + $0.minimum }.min()!, 10 + 1 + 10 + 1 + 16)
+    /// such as most JSON keys and paths, holds none and is not scanned. A new matcher in
+    /// ``examine(_:at:noJWTBefore:)`` that can match fewer bytes must lower this bound.
+    static let shortestCredential = min(
+        shapes.map { $0.prefix.count + $0.minimum }.min()!,
+        jwtMinimumParts.header + 1 + jwtMinimumParts.payload + 1 + jwtMinimumParts.signature)
 
     /// The first credential in `text`, or `nil`.
     ///
@@ -397,7 +403,8 @@ enum SecretScanner {
             }
             break
         }
-        guard parts.count == 3, parts[0] >= 10, parts[1] >= 10, parts[2] >= 16,
+        let minimum = Self.jwtMinimumParts
+        guard parts.count == 3, parts[0] >= minimum.header, parts[1] >= minimum.payload, parts[2] >= minimum.signature,
             hasPrefix(bytes, Self.jwtPrefix, at: start + parts[0] + 1)
         else { return nil }
         return Match(kind: "jwt", label: "JSON Web Token", preview: preview(bytes, start, j), range: start..<j)
