@@ -9,9 +9,14 @@ internal import Foundation
 ///
 /// Outside shells, a value that becomes one argv element (`branch`, `ref`, `package`) must not
 /// start with `-` (option injection, e.g. `--upload-pack=…`) or carry shell metacharacters.
-struct CommandGuard: Sendable {
+final class CommandGuard: Sendable {
     let paths: PathGuard
     let egress: EgressGuard
+
+    init(paths: PathGuard, egress: EgressGuard) {
+        self.paths = paths
+        self.egress = egress
+    }
 
     static let downloaders: Set<String> = [
         "curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-download", "lwp-request",

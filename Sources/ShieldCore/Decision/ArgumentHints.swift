@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// What an argument probably is, judged from its key when the policy does not say.
 ///
 /// Keys are compared after lower-casing and removing `_`, `-` and `.` (`base_url`, `baseUrl` and
@@ -42,6 +44,14 @@ enum ArgumentHints {
         "runscript", "execscript", "shelltool",
     ]
 
+    private static let shellToolNameTable = ByteKeyedTable(shellToolNames.sorted().map { ($0, ()) })
+
+    /// Whether a tool by this name is a shell: its name, normalized like a key, is one of
+    /// ``shellToolNames``.
+    static func isShellToolName(_ name: String) -> Bool {
+        withNormalizedKey(name) { shellToolNameTable[$0] != nil }
+    }
+
     static func normalize(_ key: String) -> String {
         // Most keys are already lower-case ASCII words: no copy.
         if key.utf8.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "0") < 10 }) { return key }
@@ -54,7 +64,7 @@ enum ArgumentHints {
     }
 
     /// What a key says about its values.
-    struct KeyFacts {
+    struct KeyFacts: Sendable {
         /// The kind the key suggests (`.host` for URL-ish keys), or `nil`.
         var hint: Policy.ArgumentKind?
         /// The key names a package, whose values may carry version operators.
@@ -69,13 +79,27 @@ enum ArgumentHints {
     /// ASCII keys.
     static func facts(forKey key: String) -> KeyFacts {
         withNormalizedKey(key) { normalized in
-            let exact = exactKeys[normalized]
+            // An exact key's facts are worked out once: no exact key mentions a secret, and a
+            // key mentions one only if its normal form does.
+            if let known = exactKeyFacts[normalized] { return known }
             return KeyFacts(
-                hint: kind(forNormalizedKey: normalized, exact: exact?.kind).map { $0 == .url ? .host : $0 },
-                isPackage: exact?.isPackage ?? false,
+                hint: kind(forNormalizedKey: normalized, exact: nil).map { $0 == .url ? .host : $0 }, isPackage: false,
                 mentionsSecret: mentionsSecret(key))
         }
     }
+
+    /// The keys whose kind is looked up exactly (normalized).
+    static var exactKeyNames: [String] { exactKeys.allKeys }
+
+    /// ``facts(forKey:)`` of every exact key, by its normal form.
+    private static let exactKeyFacts = ByteKeyedTable(
+        exactKeys.allKeys.map { key in
+            let exact = exactKeys[key]
+            let hint = Array(key.utf8).withUnsafeBufferPointer { kind(forNormalizedKey: $0, exact: exact?.kind) }
+            return (
+                key, KeyFacts(hint: hint.map { $0 == .url ? .host : $0 }, isPackage: exact?.isPackage ?? false, mentionsSecret: mentionsSecret(key))
+            )
+        })
 
     /// Whether `key` holds "secret" in any case (`client_secret`, `AWS_SECRET_ACCESS_KEY`).
     static func mentionsSecret(_ key: String) -> Bool {
@@ -94,20 +118,17 @@ enum ArgumentHints {
     static func withNormalizedKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         // Most keys are lower-case ASCII letters and digits already: their bytes are the normal
         // form. Others are ASCII (copied folded into a stack buffer) or not (Unicode mapping).
-        var alreadyNormal = true
-        let ascii = key.withUTF8Bytes { utf8 in
-            utf8.allSatisfy { byte in
+        key.withUTF8Bytes { utf8 in
+            var alreadyNormal = true
+            for byte in utf8 {
+                if byte >= 0x80 {
+                    var normalized = normalize(key)
+                    return normalized.withUTF8(body)
+                }
                 if byte &- UInt8(ascii: "a") >= 26, byte &- UInt8(ascii: "0") >= 10 { alreadyNormal = false }
-                return byte < 0x80
             }
-        }
-        if alreadyNormal { return key.withUTF8Bytes(body) }
-        guard ascii else {
-            var normalized = normalize(key)
-            return normalized.withUTF8(body)
-        }
-        return key.withUTF8Bytes { utf8 in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, utf8.count)) { buffer in
+            if alreadyNormal { return body(utf8) }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, utf8.count)) { buffer in
                 var count = 0
                 for byte in utf8
                 where byte != UInt8(ascii: "_") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") && byte != 0x20 {
@@ -182,7 +203,7 @@ enum ArgumentHints {
             return storage.withUnsafeBufferPointer { storage in
                 ranges.contains { range in
                     key.count > range.count && storage[range.upperBound - 1] == last
-                        && key[(key.count - range.count)...].elementsEqual(storage[range])
+                        && memcmp(key.baseAddress! + (key.count - range.count), storage.baseAddress! + range.lowerBound, range.count) == 0
                 }
             }
         }

@@ -36,6 +36,9 @@ public final class DecisionEngine: Sendable {
     let commands: CommandGuard
     let blockedArgPatterns: [String]
     let blockedToolPatterns: [(pattern: String, isGlob: Bool)]
+    /// `allowed_tools`, compiled: names allowed exactly, and globs.
+    let allowedToolNames: Set<String>
+    let allowedToolGlobs: [String]
     /// The policy's own argument schemas (`tools: {PATTERN: {input_schema: …}}`), compiled.
     let policySchemas: [(pattern: String, schema: Result<JSONSchema, JSONSchema.CompileError>)]
 
@@ -53,6 +56,8 @@ public final class DecisionEngine: Sendable {
         commands = CommandGuard(paths: paths, egress: egress)
         blockedArgPatterns = policy.blockedArgPatterns.map { $0.lowercased() }
         blockedToolPatterns = policy.blockedToolPatterns.map { (Self.fold($0), Glob.isPattern($0)) }
+        allowedToolNames = Set(policy.allowedTools.filter { !Glob.isPattern($0) })
+        allowedToolGlobs = policy.allowedTools.filter(Glob.isPattern)
         policySchemas = policy.toolRules.compactMap { rule in
             rule.inputSchema.map { schema in (rule.toolPattern, Result { () throws(JSONSchema.CompileError) in try JSONSchema(schema) }) }
         }
@@ -70,7 +75,7 @@ public final class DecisionEngine: Sendable {
                 return .block(finding)
             }
         }
-        var walker = ArgumentWalker(engine: self, tool: ToolProfile(name: call.name, policy: policy))
+        var walker = ArgumentWalker(engine: self, tool: ToolProfile(name: call.name, toolRules: policy.toolRules, shellTools: policy.shellTools))
         if let finding = walker.walk(call.arguments) { return .block(finding) }
         return .allow
     }
@@ -85,19 +90,33 @@ public final class DecisionEngine: Sendable {
 
     func checkToolName(_ name: String) -> Finding? {
         guard !name.isEmpty else { return Finding(rule: "tool.invalid-name", reason: "tool name is empty") }
-        if name.unicodeScalars.contains(where: {
-            $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.properties.generalCategory == .format)
-        }) {
+        let (isASCII, hasControl) = name.withUTF8Bytes { bytes in
+            var isASCII = true
+            var hasControl = false
+            for byte in bytes {
+                if byte >= 0x80 {
+                    isASCII = false
+                } else if byte < 0x20 || byte == 0x7F {
+                    hasControl = true
+                }
+            }
+            return (isASCII, hasControl)
+        }
+        // Format characters and the hidden-text blocks (tags, bidi controls, zero-width
+        // characters) are all outside ASCII.
+        if hasControl
+            || (!isASCII && name.unicodeScalars.contains { $0.value >= 0x80 && $0.properties.generalCategory == .format })
+        {
             return Finding(rule: "tool.invalid-name", reason: "tool name \(quote(name)) contains control or invisible formatting characters")
         }
-        if let hidden = HiddenTextScanner.firstHidden(in: name) {
+        if !isASCII, let hidden = HiddenTextScanner.firstHidden(in: name) {
             return Finding(rule: "tool.invalid-name", reason: "tool name contains \(hidden.description)")
         }
-        let folded = Self.fold(name)
+        let folded = isASCII ? ByteSearch.lowercased(name) : Self.fold(name)
         for (pattern, isGlob) in blockedToolPatterns where isGlob ? Glob.matches(pattern, folded) : ByteSearch.contains(folded, pattern) {
             return Finding(rule: "tool.denied", reason: "tool \(quote(name)) matches the blocked pattern \(quote(pattern))")
         }
-        guard policy.allowedTools.contains(where: { $0 == name || (Glob.isPattern($0) && Glob.matches($0, name)) }) else {
+        guard (!allowedToolNames.isEmpty && allowedToolNames.contains(name)) || allowedToolGlobs.contains(where: { Glob.matches($0, name) }) else {
             return Finding(rule: "tool.not-allowed", reason: "tool \(quote(name)) is not in the policy's allowed_tools")
         }
         return nil
@@ -129,16 +148,17 @@ struct ToolProfile {
     let name: String
     var argumentKinds: [String: Policy.ArgumentKind] = [:]
 
-    init(name: String, policy: Policy) {
+    /// - Parameters:
+    ///   - toolRules: the policy's per-tool rules; the first that matches decides `shell`, and
+    ///     argument kinds merge with earlier rules winning.
+    ///   - shellTools: the policy's extra shell-tool globs.
+    init(name: String, toolRules: [Policy.ToolRule], shellTools: [String]) {
         var shell: Bool?
-        for rule in policy.toolRules where Glob.matches(rule.toolPattern, name) {
+        for rule in toolRules where Glob.matches(rule.toolPattern, name) {
             if shell == nil { shell = rule.shell }
             argumentKinds.merge(rule.arguments) { first, _ in first }
         }
-        isShell =
-            shell
-            ?? (ArgumentHints.shellToolNames.contains(ArgumentHints.normalize(name))
-                || policy.shellTools.contains { Glob.matches($0, name) })
+        isShell = shell ?? (ArgumentHints.isShellToolName(name) || shellTools.contains { Glob.matches($0, name) })
         self.name = name
     }
 }

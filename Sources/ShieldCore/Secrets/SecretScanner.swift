@@ -320,8 +320,11 @@ enum SecretScanner {
         default:
             break
         }
-        for shape in shapesByFirstByte[Int(byte)] where shape.prefix.count < 2 || shape.prefix[1] == next {
-            if let match = match(shape, bytes, at: i) { return match }
+        // By index, matching the prefix in place: a loop over the shapes would copy each one
+        // (and retain its strings) before its prefix could rule it out.
+        let candidates = shapesByFirstByte[Int(byte)]
+        for index in candidates.indices where hasPrefix(bytes, candidates[index].prefix, at: i) {
+            if let match = match(candidates[index], bytes, at: i) { return match }
         }
         return nil
     }

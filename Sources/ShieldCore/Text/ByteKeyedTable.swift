@@ -21,6 +21,9 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
     private var keyBytes: [UInt8] = []
     private var values: [Value] = []
     private let mask: Int
+    /// A 256-bit Bloom filter over each key's length and first and last bytes: most lookups are
+    /// misses (a path segment, a JSON key), and most misses end here without hashing the key.
+    private var filter = SIMD4<UInt64>(repeating: 0)
     /// Every key, in the order first given.
     let allKeys: [String]
 
@@ -45,12 +48,27 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
             slots[slot] = Slot(hash: hash, start: Int32(keyBytes.count), count: Int32(bytes.count), value: Int32(values.count))
             keyBytes += bytes
             values.append(unique[key]!)
+            let (a, b) = bytes.withUnsafeBufferPointer(Self.filterBits)
+            for bit in [a, b] { filter[bit >> 6] |= 1 << UInt64(bit & 63) }
         }
+    }
+
+    /// The two filter bits of `key`.
+    @inline(__always) private static func filterBits(_ key: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        guard let first = key.first, let last = key.last else { return (0, 1) }
+        return ((Int(first) &* 31 &+ key.count) & 255, (Int(last) &* 17 &+ key.count &* 5 &+ 128) & 255)
+    }
+
+    /// Whether the filter rules `key` out.
+    @inline(__always) private func surelyAbsent(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (a, b) = Self.filterBits(key)
+        return (filter[a >> 6] >> UInt64(a & 63)) & (filter[b >> 6] >> UInt64(b & 63)) & 1 == 0
     }
 
     var isEmpty: Bool { values.isEmpty }
 
     subscript(_ key: UnsafeBufferPointer<UInt8>) -> Value? {
+        if surelyAbsent(key) { return nil }
         let hash = FNV1a.hash(key)
         let index = slots.withUnsafeBufferPointer { slots in
             keyBytes.withUnsafeBufferPointer { keyBytes -> Int? in

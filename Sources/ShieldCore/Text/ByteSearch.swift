@@ -73,10 +73,17 @@ enum ByteSearch {
 
     /// `text` lower-cased: a byte loop for ASCII, the Unicode mapping otherwise.
     static func lowercased(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            if !text.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) { return text }
-            return String(decoding: text.utf8.map(lower), as: UTF8.self)
+        text.withUTF8Bytes { bytes in
+            var hasUpper = false
+            for byte in bytes {
+                if byte >= 0x80 { return text.lowercased() }
+                if byte &- UInt8(ascii: "A") < 26 { hasUpper = true }
+            }
+            guard hasUpper else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                for index in bytes.indices { out[index] = lower(bytes[index]) }
+                return bytes.count
+            }
         }
-        return text.lowercased()
     }
 }
