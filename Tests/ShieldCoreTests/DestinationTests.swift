@@ -110,6 +110,20 @@ import Testing
         #expect(URLFinder.urls(in: "time is 12:30, ratio 3:2").isEmpty)
     }
 
+    /// The bit sets behind the terminator tests hold exactly the bytes the scanner documents.
+    @Test func urlTerminatorBitsMatchTheirDefinition() {
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let unquoted =
+                (byte <= 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+                || [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`")].contains(byte)
+            let quoted = unquoted || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+            #expect(URLFinder.isUnquotedTerminator(byte) == unquoted, "byte \(value)")
+            #expect(URLFinder.isTerminator(byte) == quoted, "byte \(value)")
+            #expect(URLFinder.isLineBreak(byte) == (byte == 0x09 || byte == 0x0A || byte == 0x0D), "byte \(value)")
+        }
+    }
+
     /// The one-pass reader of plain URLs must agree with the general parser wherever it answers.
     @Test func plainURLReaderAgreesWithTheGeneralParser() throws {
         var urls = [

@@ -10,7 +10,7 @@ internal import Foundation
 /// let guard = EgressGuard(policy.egress)
 /// guard.check(url: "http://2852039166/", asWholeValue: true)?.rule  // "ssrf.metadata"
 /// ```
-struct EgressGuard: Sendable {
+final class EgressGuard: Sendable {
     /// Usually a handful: searched in order, which for so few beats hashing.
     let allowedSchemes: [String]
     let denyPrivate: Bool
@@ -81,6 +81,27 @@ struct EgressGuard: Sendable {
             }
         }
         return judge(url, asWholeValue: asWholeValue)
+    }
+
+    /// Whether a URL of the plain shape (``URLReference/plainParts(_:)``) is clear, judged on
+    /// its bytes: an allowed scheme (when it is the whole value) and a host name that is global
+    /// by ``HostClassifier/isGlobal(lowercasedName:)``. `false` means "not decided here": the
+    /// URL is then judged in full by ``check(url:asWholeValue:)``, which words any finding. Only
+    /// a policy without host lists is decided here (their patterns match a parsed ``Host``).
+    func isPlainlyClear(_ bytes: UnsafeBufferPointer<UInt8>, asWholeValue: Bool) -> Bool {
+        guard denyHosts.isEmpty, allowHosts.isEmpty, bytes.count <= Self.maxJudgedURLBytes, let parts = URLReference.plainParts(bytes) else {
+            return false
+        }
+        if asWholeValue {
+            guard let scheme = URLReference.commonScheme(UnsafeBufferPointer(rebasing: bytes[parts.scheme])), allowedSchemes.contains(scheme) else {
+                return false
+            }
+        }
+        let host = UnsafeBufferPointer(rebasing: bytes[parts.host])
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: host.count) { lowered in
+            for index in host.indices { lowered[index] = ByteSearch.lower(host[index]) }
+            return HostClassifier.isGlobal(lowercasedName: UnsafeBufferPointer(lowered))
+        }
     }
 
     private func judge(_ url: URLReference, asWholeValue: Bool) -> URLOutcome {

@@ -85,6 +85,20 @@ public enum HostClassifier {
         return .global
     }
 
+    /// Whether ``classify(name:)`` of this name (lower-case bytes) is surely `.global`: not a
+    /// metadata name, not single-label, and no label suffix is special. `false` for every other
+    /// name, including echo-domain names that classify could still find global.
+    static func isGlobal(lowercasedName name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if metadataNameTable[name] != nil { return false }
+        guard var dot = name.firstIndex(of: UInt8(ascii: ".")) else { return false }
+        if specialSuffixTable[name] != nil { return false }
+        while true {
+            if specialSuffixTable[UnsafeBufferPointer(rebasing: name[(dot + 1)...])] != nil { return false }
+            guard let next = name[(dot + 1)...].firstIndex(of: UInt8(ascii: ".")) else { return true }
+            dot = next
+        }
+    }
+
     private enum SuffixKind {
         case kubernetes, local, loopback, echo
     }

@@ -106,6 +106,21 @@ public struct URLReference: Sendable, Hashable {
     }
 
     private static func parsePlain(bytes: UnsafeBufferPointer<UInt8>) -> URLReference? {
+        guard let parts = plainParts(bytes) else { return nil }
+        let scheme = UnsafeBufferPointer(rebasing: bytes[parts.scheme])
+        let host = UnsafeBufferPointer(rebasing: bytes[parts.host])
+        return URLReference(scheme: Self.commonScheme(scheme) ?? Self.lowercased(scheme), host: .name(Self.lowercased(host)), port: parts.port)
+    }
+
+    /// Where a plain URL's scheme and host name lie in its bytes (see ``parsePlain(_:)``), and
+    /// its port. `file:` URLs are never plain: their path is judged too.
+    struct PlainParts {
+        var scheme: Range<Int>
+        var host: Range<Int>
+        var port: Int?
+    }
+
+    static func plainParts(_ bytes: UnsafeBufferPointer<UInt8>) -> PlainParts? {
         let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         var i = 0
         guard i < bytes.count, bytes[i].isASCIILetter else { return nil }
@@ -116,6 +131,11 @@ public struct URLReference: Sendable, Hashable {
         }
         let schemeEnd = i
         guard schemeEnd <= 32, i + 2 < bytes.count, bytes[i + 1] == slash, bytes[i + 2] == slash else { return nil }
+        if schemeEnd == 4, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
+            bytes[3] | 0x20 == UInt8(ascii: "e")
+        {
+            return nil
+        }
         let hostStart = i + 3
         var j = hostStart
         var lastDot: Int?
@@ -134,8 +154,7 @@ public struct URLReference: Sendable, Hashable {
         var hostEnd = j
         if let lastDot, lastDot + 1 == hostEnd { hostEnd = lastDot }  // one trailing dot
         guard hostStart < hostEnd else { return nil }
-        let host = UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd])
-        guard !IPAddress.endsInNumber(host) else { return nil }
+        guard !IPAddress.endsInNumber(UnsafeBufferPointer(rebasing: bytes[hostStart..<hostEnd])) else { return nil }
         var port: Int?
         if j < bytes.count, bytes[j] == colon {
             var k = j + 1
@@ -153,14 +172,11 @@ public struct URLReference: Sendable, Hashable {
             }
             port = value
         }
-        let scheme = UnsafeBufferPointer(rebasing: bytes[0..<schemeEnd])
-        let lowerScheme = Self.commonScheme(scheme) ?? Self.lowercased(scheme)
-        guard lowerScheme != "file" else { return nil }
-        return URLReference(scheme: lowerScheme, host: .name(Self.lowercased(host)), port: port)
+        return PlainParts(scheme: 0..<schemeEnd, host: hostStart..<hostEnd, port: port)
     }
 
     /// The schemes most URLs have, as constants: no `String` is built for them.
-    private static func commonScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    static func commonScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         func equals(_ literal: StaticString) -> Bool {
             bytes.count == literal.utf8CodeUnitCount
                 && literal.withUTF8Buffer { literal in zip(bytes, literal).allSatisfy { $0 | 0x20 == $1 } }

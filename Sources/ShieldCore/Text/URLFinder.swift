@@ -69,8 +69,14 @@ enum URLFinder {
                 continue
             }
             if runEnd <= i {
+                // One pass finds the run's end and its first tab or newline.
                 runEnd = i + 1
-                while runEnd < count, !isTerminator(bytes[runEnd]) { runEnd += 1 }
+                breakAt = 0
+                while runEnd < count, !isTerminator(bytes[runEnd]) {
+                    if breakAt == 0, isLineBreak(bytes[runEnd]) { breakAt = runEnd }
+                    runEnd += 1
+                }
+                if breakAt == 0 { breakAt = runEnd }
             }
             if breakAt <= i {
                 breakAt = i + 1
@@ -93,9 +99,12 @@ enum URLFinder {
         }
     }
 
-    static func isLineBreak(_ byte: UInt8) -> Bool {
-        byte == 0x09 || byte == 0x0A || byte == 0x0D
+    @inline(__always) static func isLineBreak(_ byte: UInt8) -> Bool {
+        byte < 64 && (lineBreaks >> UInt64(byte)) & 1 != 0
     }
+
+    /// Tab, line feed and carriage return, as bits of the bytes below 64.
+    private static let lineBreaks: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D
 
     /// Whether `bytes[start..<end]` is http, https, ws, wss or ftp, ignoring case.
     static func isSpecialScheme(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
@@ -112,18 +121,21 @@ enum URLFinder {
         byte.isASCIILetter || byte &- 48 < 10 || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
     }
 
-    static func isTerminator(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0...0x08, 0x0B, 0x0C, 0x0E...0x20, 0x7F, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"):
-            true
-        default:
-            false
-        }
+    /// Controls other than tab and line breaks, space, `"`, `'`, `<`, `>`, backtick and DEL.
+    @inline(__always) static func isTerminator(_ byte: UInt8) -> Bool {
+        byte < 64 ? (terminatorsBelow64 >> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "`") || byte == 0x7F
     }
 
-    static func isUnquotedTerminator(_ byte: UInt8) -> Bool {
-        byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") && isTerminator(byte)
+    /// ``isTerminator(_:)`` without the quotes.
+    @inline(__always) static func isUnquotedTerminator(_ byte: UInt8) -> Bool {
+        byte < 64 ? (unquotedTerminatorsBelow64 >> UInt64(byte)) & 1 != 0 : byte == UInt8(ascii: "`") || byte == 0x7F
     }
+
+    /// The terminators below 64, one bit each: a shift and a test instead of a chain of compares.
+    /// Bytes 0x00–0x20 but tab, LF and CR, then `<` and `>` (and for the quoted set `"` and
+    /// `'`); a test checks both against that list.
+    private static let unquotedTerminatorsBelow64: UInt64 = 0x5000_0001_FFFF_D9FF
+    private static let terminatorsBelow64: UInt64 = 0x5000_0085_FFFF_D9FF
 
     static func isAuthorityEnd(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
