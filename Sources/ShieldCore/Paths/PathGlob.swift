@@ -31,11 +31,11 @@ struct PathGlob: Sendable, Hashable {
     }
 
     /// Whether `path` — segments already lower-cased — matches.
-    func matches(_ path: PathSegments) -> Bool {
+    func matches<Path: PathSegmentList>(_ path: Path) -> Bool {
         match(0, 0, path)
     }
 
-    private func match(_ p: Int, _ s: Int, _ path: PathSegments) -> Bool {
+    private func match<Path: PathSegmentList>(_ p: Int, _ s: Int, _ path: Path) -> Bool {
         guard p < segments.count else { return s == path.count }
         switch segments[p] {
         case .anyDepth:

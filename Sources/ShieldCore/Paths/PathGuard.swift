@@ -64,6 +64,9 @@ final class PathGuard: Sendable {
     let homeSegments: PathSegments
     /// Where relative paths start: the first root, or the working directory.
     let base: PathSegments
+    /// ``homeSegments`` and ``base`` lower-cased, as the deny lists are matched.
+    let lowercasedHome: PathSegments
+    let lowercasedBase: PathSegments
     let resolveRealPath: (@Sendable (String) -> String?)?
 
     init(_ filesystem: Policy.Filesystem, context: EvaluationContext) {
@@ -79,6 +82,8 @@ final class PathGuard: Sendable {
         }
         roots = filesystem.roots.map { PathSegments(absolute($0)) }
         base = roots.first ?? PathSegments(cwd)
+        lowercasedHome = homeSegments.lowercased()
+        lowercasedBase = base.lowercased()
         // A literal entry in deny_paths denies the path and everything beneath it.
         let userPatterns = filesystem.denyPaths.flatMap { pattern -> [String] in
             let trimmed = pattern.count > 1 && pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
@@ -141,15 +146,17 @@ final class PathGuard: Sendable {
     }
 
     /// The deny pattern a path (already lower-cased) matches, if any.
-    func deniedBy(_ path: PathSegments) -> String? {
-        guard !path.isEmpty else { return denyUnindexed.first { $0.matches(path) }?.source }
+    func deniedBy<Path: PathSegmentList>(_ path: Path) -> String? {
+        guard path.count > 0 else { return denyUnindexed.first { $0.matches(path) }?.source }
         let last = path.count - 1
         if let source = path.withSegment(last, { deniedNames[$0] }) { return source }
         // Every `.env.*` but the templates projects commit (`.env.example`).
-        let name = path[last]
-        if name.starts(with: ".env.".utf8), !Self.envTemplates.contains(where: { name.reversed().starts(with: $0.utf8.reversed()) }) {
-            return "**/.env.*"
+        let isEnvFile = path.withSegment(last) { name in
+            name.count >= 5 && name[0] == UInt8(ascii: ".") && name[1] == UInt8(ascii: "e") && name[2] == UInt8(ascii: "n")
+                && name[3] == UInt8(ascii: "v") && name[4] == UInt8(ascii: ".")
+                && !Self.envTemplates.contains { name.reversed().starts(with: $0.utf8.reversed()) }
         }
+        if isEnvFile { return "**/.env.*" }
         // One lookup per segment: a denied directory ends the search; floating patterns that
         // need the segment are kept for after the indexed ones.
         var floating = denyAlwaysTried  // ascending, as built
@@ -173,8 +180,74 @@ final class PathGuard: Sendable {
         return nil
     }
 
+    /// Whether `raw` is surely allowed, decided on its bytes without building a
+    /// ``PathSegments``: a path that needs no decoding (ASCII without `%`, `\\`, NUL or a
+    /// `file:` prefix), starts with `/`, `~/` or a relative segment, has no `..` or other
+    /// all-dot segment but `.` (so, `.` dropped, it is its own resolution and cannot climb), is
+    /// denied by no pattern and lies inside the roots. `false` means "not decided here":
+    /// ``check(_:)`` judges it in full and words any finding. With a real-path resolver every
+    /// path goes to ``check(_:)``.
+    func isPlainlyAllowed(_ raw: String) -> Bool {
+        guard resolveRealPath == nil else { return false }
+        return raw.withUTF8Bytes { text -> Bool in
+            let slash = UInt8(ascii: "/")
+            guard let first = text.first, !Self.hasFileScheme(text) else { return false }
+            var start = 0
+            let prefix: PathSegments, lowercasedPrefix: PathSegments
+            if first == slash {
+                guard text.count < 2 || text[1] != slash else { return false }  // UNC
+                (prefix, lowercasedPrefix) = (PathSegments(), PathSegments())
+            } else if first == UInt8(ascii: "~") {
+                guard text.count == 1 || text[1] == slash else { return false }  // `~user`
+                (prefix, lowercasedPrefix) = (homeSegments, lowercasedHome)
+                start = 1
+            } else {
+                guard text.count < 2 || !first.isASCIILetter || text[1] != UInt8(ascii: ":") else { return false }  // a drive
+                (prefix, lowercasedPrefix) = (base, lowercasedBase)
+            }
+            // A path of n bytes has at most (n + 1) / 2 segments; longer lists are judged in full.
+            let capacity = min((text.count + 1) / 2, Self.maxSegments / 2)
+            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { ranges in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { lowered in
+                    var count = 0
+                    var i = start
+                    while i < text.count {
+                        if text[i] == slash {
+                            i += 1
+                            continue
+                        }
+                        let segmentStart = i
+                        var allDots = true
+                        while i < text.count, text[i] != slash {
+                            let byte = text[i]
+                            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return false }
+                            allDots = allDots && byte == UInt8(ascii: ".")
+                            lowered[i] = ByteSearch.lower(byte)
+                            i += 1
+                        }
+                        if allDots, i - segmentStart == 1 { continue }  // `.`
+                        guard !allDots, count < capacity else { return false }
+                        ranges[count] = segmentStart..<i
+                        count += 1
+                    }
+                    let segments = UnsafeBufferPointer(rebasing: ranges[..<count])
+                    if deniedBy(PathSegmentsView(prefix: lowercasedPrefix, bytes: UnsafeBufferPointer(lowered), ranges: segments)) != nil {
+                        return false
+                    }
+                    let path = PathSegmentsView(prefix: prefix, bytes: text, ranges: segments)
+                    return roots.isEmpty || roots.contains { path.starts(with: $0) }
+                }
+            }
+        }
+    }
+
     /// Judges one path.
     func check(_ raw: String) -> Finding? {
+        isPlainlyAllowed(raw) ? nil : checkInFull(raw)
+    }
+
+    /// ``check(_:)`` without the plain lane: what that lane must agree with.
+    func checkInFull(_ raw: String) -> Finding? {
         let normalized: Normalized
         switch normalize(raw) {
         case .failure(let finding): return finding
@@ -276,14 +349,16 @@ final class PathGuard: Sendable {
     /// a NUL or a non-ASCII byte. Most paths have none and are split as they are.
     static func needsDecoding(_ text: String) -> Bool {
         text.withUTF8Bytes { bytes in
-            if bytes.count >= 5, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
-                bytes[3] | 0x20 == UInt8(ascii: "e"), bytes[4] == UInt8(ascii: ":")
-            {
-                return true
-            }
+            if hasFileScheme(bytes) { return true }
             for byte in bytes where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return true }
             return false
         }
+    }
+
+    /// Whether `bytes` start with `file:`, in any case.
+    static func hasFileScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 5 && bytes[0] | 0x20 == UInt8(ascii: "f") && bytes[1] | 0x20 == UInt8(ascii: "i") && bytes[2] | 0x20 == UInt8(ascii: "l")
+            && bytes[3] | 0x20 == UInt8(ascii: "e") && bytes[4] == UInt8(ascii: ":")
     }
 
     /// `raw` without a `file:` prefix, percent-decoded (at most ``maxDecodeRounds`` times),
@@ -344,7 +419,7 @@ final class PathGuard: Sendable {
                 path.append("root".utf8)
             } else {
                 path.append("home".utf8)
-                path.append(user)
+                path.append(UnsafeBufferPointer(rebasing: user))
                 userIsDots = user.allSatisfy { $0 == dot } && user.count <= 2  // `~.` and `~..` resolve too
             }
         } else {
@@ -366,7 +441,7 @@ final class PathGuard: Sendable {
             }
             let part = start..<i
             if allDots == nil, part.count >= 3, text[part].allSatisfy({ $0 == dot }) { allDots = part }
-            path.append(text[part])
+            path.append(UnsafeBufferPointer(rebasing: text[part]))
         }
         if let part = allDots {
             return .failure(

@@ -33,13 +33,25 @@ struct PathSegments: Sendable {
         ranges.append(start..<bytes.count)
     }
 
+    /// Appends one segment from a buffer: a plain copy, not the generic collection append.
+    mutating func append(_ segment: UnsafeBufferPointer<UInt8>) {
+        let start = bytes.count
+        bytes.append(contentsOf: segment)
+        ranges.append(start..<bytes.count)
+    }
+
+    /// Appends every segment of `other`, bytes and ranges each in one copy.
     mutating func append(_ other: PathSegments) {
-        for range in other.ranges { append(other.bytes[range]) }
+        let offset = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        if offset == 0 {
+            ranges.append(contentsOf: other.ranges)
+        } else {
+            for range in other.ranges { ranges.append((range.lowerBound + offset)..<(range.upperBound + offset)) }
+        }
     }
 
     subscript(_ index: Int) -> ArraySlice<UInt8> { bytes[ranges[index]] }
-
-    func string(_ index: Int) -> String { String(decoding: self[index], as: UTF8.self) }
 
     var strings: [String] { ranges.indices.map(string) }
 
@@ -59,19 +71,6 @@ struct PathSegments: Sendable {
         let range = ranges[index]
         guard range.count == literal.utf8CodeUnitCount else { return false }
         return literal.withUTF8Buffer { bytes[range].elementsEqual($0) }
-    }
-
-    /// Whether segment `index` is exactly `literal`.
-    func segment(_ index: Int, equals literal: [UInt8]) -> Bool {
-        let range = ranges[index]
-        return range.count == literal.count && bytes[range].elementsEqual(literal)
-    }
-
-    /// Whether the first segments are `prefix`'s, byte for byte.
-    func starts(with prefix: PathSegments) -> Bool {
-        guard prefix.count <= count else { return false }
-        for i in 0..<prefix.count where ranges[i].count != prefix.ranges[i].count || !self[i].elementsEqual(prefix[i]) { return false }
-        return true
     }
 
     /// The path with every segment lower-cased: ASCII by byte, anything else by Unicode's mapping.
@@ -104,5 +103,53 @@ extension PathSegments: Equatable {
     /// Equal when the segments are, whatever buffers hold them.
     static func == (lhs: PathSegments, rhs: PathSegments) -> Bool {
         lhs.count == rhs.count && lhs.starts(with: rhs)
+    }
+}
+
+/// What the deny-list and root matching read of a path: its segment count and each segment's
+/// bytes. ``PathSegments`` owns its bytes; ``PathSegmentsView`` borrows them, so a plain path is
+/// judged without building one.
+protocol PathSegmentList {
+    var count: Int { get }
+    /// Calls `body` with segment `index`'s bytes.
+    func withSegment<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
+}
+
+extension PathSegments: PathSegmentList {}
+
+extension PathSegmentList {
+    /// Whether segment `index` is exactly `literal`.
+    func segment(_ index: Int, equals literal: [UInt8]) -> Bool {
+        withSegment(index) { segment in
+            segment.count == literal.count && literal.withUnsafeBufferPointer { segment.elementsEqual($0) }
+        }
+    }
+
+    /// Segment `index` as a string (for glob patterns).
+    func string(_ index: Int) -> String { withSegment(index) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Whether the first segments are `prefix`'s, byte for byte.
+    func starts(with prefix: PathSegments) -> Bool {
+        guard prefix.count <= count else { return false }
+        for i in 0..<prefix.count {
+            let equal = withSegment(i) { segment in prefix.withSegment(i) { segment.elementsEqual($0) } }
+            if !equal { return false }
+        }
+        return true
+    }
+}
+
+/// An absolute path as the segments of `prefix` (the base or home directory, or none) followed by
+/// segments at `ranges` of a borrowed buffer.
+struct PathSegmentsView: PathSegmentList {
+    let prefix: PathSegments
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ranges: UnsafeBufferPointer<Range<Int>>
+
+    var count: Int { prefix.count + ranges.count }
+
+    func withSegment<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if index < prefix.count { return prefix.withSegment(index, body) }
+        return body(UnsafeBufferPointer(rebasing: bytes[ranges[index - prefix.count]]))
     }
 }
