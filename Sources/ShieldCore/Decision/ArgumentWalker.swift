@@ -29,7 +29,15 @@ struct ArgumentWalker {
         var embedding: Int
     }
 
-    private var arena: [(parent: Int, component: Component)] = []
+    /// A visited value's place: its parent's arena index (-1 for the root's children) and how
+    /// it is reached from there. A struct rather than a tuple, so the arena is destroyed by
+    /// specialized code rather than through a tuple's type metadata.
+    private struct Place {
+        var parent: Int
+        var component: Component
+    }
+
+    private var arena: [Place] = []
     /// URLs already judged in this evaluation that were clear, by scheme and authority: a
     /// document names the same hosts again and again.
     private var clearAuthorities = AuthorityMemo()
@@ -44,7 +52,11 @@ struct ArgumentWalker {
     }
 
     mutating func walk(_ root: JSONValue) -> Finding? {
-        var stack = [Frame(value: root, path: -1, key: nil, depth: 0, embedding: 0)]
+        var stack: [Frame] = []
+        // Enough for a typical call's arguments without growing.
+        stack.reserveCapacity(16)
+        arena.reserveCapacity(32)
+        stack.append(Frame(value: root, path: -1, key: nil, depth: 0, embedding: 0))
         while let frame = stack.popLast() {
             nodes += 1
             if nodes > engine.limits.maxNodes {
@@ -104,6 +116,13 @@ struct ArgumentWalker {
     /// Checks applied to every key: keys are attacker-controlled text too.
     private mutating func checkKey(_ key: String) -> Finding? {
         if let finding = spend(key) { return finding }
+        // Most keys are short ASCII words: shorter than any credential, with no colon for a URL
+        // and no byte outside ASCII for hidden text, they hold nothing ``checkText`` looks for
+        // unless the policy has blocked patterns.
+        let plain = key.withUTF8Bytes { bytes in
+            bytes.count < SecretScanner.shortestCredential && bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: ":") }
+        }
+        if plain, engine.blockedArgPatterns.isEmpty { return nil }
         return checkText(key, kind: .text)
     }
 
@@ -112,9 +131,10 @@ struct ArgumentWalker {
 
         // A string holding a JSON document is walked as part of the arguments: its keys and
         // values (with escapes decoded) get every check, and findings get precise paths.
-        if let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
-            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
-        {
+        let opensContainer = text.withUTF8Bytes { bytes in
+            bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
+        }
+        if opensContainer {
             let parserLimits = JSONParser.Limits(
                 maxBytes: Int.max, maxDepth: max(1, engine.limits.maxDepth - frame.depth),
                 maxNodes: max(1, engine.limits.maxNodes - nodes))
@@ -207,37 +227,22 @@ struct ArgumentWalker {
             }
         }
         if !engine.blockedArgPatterns.isEmpty {
-            let lowered = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.lowercased()
+            let lowered = isASCII ? text : text.lowercased()
             if let pattern = engine.blockedArgPatterns.first(where: { ByteSearch.containsIgnoringASCIICase(lowered, lowercasedNeedle: $0) }) {
                 return Finding(rule: "policy.blocked-arg-pattern", reason: "value contains the blocked pattern \(quote(pattern))")
             }
         }
-        // URLs anywhere in the text are judged by their host. A URL whose authority an earlier
-        // one in this evaluation cleared is skipped after looking at its bytes alone.
+        // URLs anywhere in the text are judged by their host.
         var judgedWholeValue = false
-        let byteCount = text.utf8.count
-        for range in isASCII && !hasColon ? [] : URLFinder.ranges(in: text) {
-            let wholeValue = range.count == byteCount
-            if wholeValue, kind == .url || kind == .host { judgedWholeValue = true }
-            let asWholeValue = wholeValue && (kind == .url || kind == .host)
-            var end = range.upperBound
-            var authority: Range<Int>?
-            let known = text.withUTF8Bytes { bytes -> Bool in
-                // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
-                if !wholeValue { while end > range.lowerBound, Self.isTrailingPunctuation(bytes[end - 1]) { end -= 1 } }
-                guard !asWholeValue, let length = Self.memoKeyLength(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) else {
-                    return false
+        if !isASCII || hasColon {
+            var found: Finding?
+            text.withUTF8Bytes { bytes in
+                URLFinder.scan(bytes) { start, end in
+                    guard found == nil else { return }
+                    found = judgeFoundURL(in: text, bytes, start..<end, kind: kind, judgedWholeValue: &judgedWholeValue)
                 }
-                let key = range.lowerBound..<(range.lowerBound + length)
-                authority = key
-                return clearAuthorities.contains(UnsafeBufferPointer(rebasing: bytes[key]))
             }
-            if known { continue }
-            switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
-            case .finding(let finding): return finding
-            case .filePath(let path): if let finding = engine.paths.check(path) { return finding }
-            case .clear: if let authority { text.withUTF8Bytes { clearAuthorities.insert(UnsafeBufferPointer(rebasing: $0[authority])) } }
-            }
+            if let found { return found }
         }
         switch kind {
         case .url?, .host?:
@@ -245,6 +250,9 @@ struct ArgumentWalker {
             // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
             let trimmed = Self.trimmingSpacesAndControls(text)
             if trimmed.isEmpty { return nil }
+            // An ASCII URL judged whole above holds no inner white space: a space, vertical tab
+            // or form feed would have ended it.
+            if judgedWholeValue, isASCII, trimmed == text { return nil }
             if Self.hasInnerWhitespace(trimmed) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
@@ -258,8 +266,8 @@ struct ArgumentWalker {
             return engine.egress.check(hostValue: Substring(stripped), lenient: !declared)
         case .path?:
             if text.isEmpty || ByteSearch.contains(text, byte: 0x0A) { return nil }
-            if ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
-            if text.hasPrefix("-") {
+            if hasColon, ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
+            if text.utf8.first == UInt8(ascii: "-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
             }
             return engine.paths.check(text)
@@ -278,6 +286,36 @@ struct ArgumentWalker {
             }
             if Self.looksLikePath(text) { return engine.paths.check(text) }
             if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
+            return nil
+        }
+    }
+
+    /// Judges one URL that ``URLFinder`` found at `range` of `text` (whose bytes are `bytes`).
+    /// A URL whose authority an earlier one in this evaluation cleared is skipped after looking
+    /// at its bytes alone. Sets `judgedWholeValue` when the URL is the whole URL-valued value.
+    private mutating func judgeFoundURL(
+        in text: String, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, kind: Policy.ArgumentKind?, judgedWholeValue: inout Bool
+    ) -> Finding? {
+        let wholeValue = range.count == bytes.count
+        let asWholeValue = wholeValue && (kind == .url || kind == .host)
+        if asWholeValue { judgedWholeValue = true }
+        var end = range.upperBound
+        // In prose a URL is often followed by punctuation (`http://h:8080,` `(see http://h)`).
+        if !wholeValue { while end > range.lowerBound, Self.isTrailingPunctuation(bytes[end - 1]) { end -= 1 } }
+        let url = UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])
+        // Most URLs have the plain shape and a global host name: decided on their bytes.
+        if engine.egress.isPlainlyClear(url, asWholeValue: asWholeValue) { return nil }
+        var authority: UnsafeBufferPointer<UInt8>?
+        if !asWholeValue, let length = Self.memoKeyLength(url) {
+            let key = UnsafeBufferPointer(rebasing: url[..<(url.startIndex + length)])
+            if clearAuthorities.contains(key) { return nil }
+            authority = key
+        }
+        switch engine.egress.check(url: URLFinder.substring(text, range.lowerBound..<end), asWholeValue: asWholeValue) {
+        case .finding(let finding): return finding
+        case .filePath(let path): return engine.paths.check(path)
+        case .clear:
+            if let authority { clearAuthorities.insert(authority) }
             return nil
         }
     }
@@ -350,7 +388,15 @@ struct ArgumentWalker {
 
     /// The command line of an object that names a program and its argv in sibling members.
     static func spawnedCommandLine(_ members: [(key: String, value: JSONValue)]) -> String? {
-        guard members.count >= 2, members.contains(where: { if case .array = $0.value { true } else { false } }) else { return nil }
+        // Only an object with an argv array can spawn: most have none, and are done without
+        // normalizing every key.
+        let hasArgv =
+            members.count >= 2
+            && members.contains { member in
+                guard case .array = member.value else { return false }
+                return ArgumentHints.withNormalizedKey(member.key) { spawnRoles[$0] } == .argv
+            }
+        guard hasArgv else { return nil }
         var program: String?
         var argv: [String]?
         for (key, value) in members {
@@ -474,7 +520,7 @@ struct ArgumentWalker {
     }
 
     private mutating func child(_ parent: Int, _ component: Component) -> Int {
-        arena.append((parent, component))
+        arena.append(Place(parent: parent, component: component))
         return arena.count - 1
     }
 

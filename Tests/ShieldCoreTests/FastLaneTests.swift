@@ -1,0 +1,97 @@
+import Testing
+
+@testable import ShieldCore
+
+/// The shortcuts that decide common values on their bytes must never clear what the full
+/// judgment blocks: each is checked against the full path on generated inputs.
+@Suite struct FastLaneTests {
+    static let context = EvaluationContext(homeDirectory: "/home/user", workingDirectory: "/workspace")
+
+    /// Paths built from segments that hit the deny lists, dot segments, encodings, case and the
+    /// prefixes the plain lane handles (`/`, `~/`, relative) and those it must leave alone.
+    static func paths(count: Int, seed: UInt64) -> [String] {
+        var rng = SeededGenerator(state: seed)
+        let segments = [
+            "a", "data", ".", "..", "...", "etc", "passwd", "Shadow", ".ssh", "id_rsa", ".AWS", "credentials", "proc", "self", ".env",
+            ".env.", ".env.local", ".env.example", "home", "user", "root", "workspace", "Workspace", "x.json", "dev", "fd", ".kube", "config",
+            "%2e%2e", "a\\b", "ünï", "claude_desktop_config.json", ".config", "gh", "hosts.yml", "var", "run", "secrets", "ssh_host_rsa_key",
+        ]
+        let prefixes = ["", "/", "./", "~/", "~", "../", "~root/", "~user/", "//", "C:", "file:", "/workspace/", "/workspace-evil/"]
+        return (0..<count).map { _ in
+            let body = (0..<Int.random(in: 0...5, using: &rng)).map { _ in segments.randomElement(using: &rng)! }
+            return prefixes.randomElement(using: &rng)! + body.joined(separator: Bool.random(using: &rng) ? "/" : "//")
+        }
+    }
+
+    @Test(arguments: ["default", "strict"])
+    func plainPathsAreAllowedOnlyWhenTheFullCheckAllowsThem(policyName: String) throws {
+        var policies = [try PolicyCatalog().load(name: policyName)]
+        var rooted = policies[0]
+        rooted.filesystem.roots = ["/workspace", "~/projects"]
+        rooted.filesystem.denyPaths = ["**/secrets/**", "/var/run"]
+        policies.append(rooted)
+        var decided = 0
+        for policy in policies {
+            let guardian = PathGuard(policy.filesystem, context: Self.context)
+            for path in Self.paths(count: 20_000, seed: 11) where guardian.isPlainlyAllowed(path) {
+                decided += 1
+                #expect(guardian.checkInFull(path) == nil, "\(policyName): \(String(reflecting: path)) was cleared by the plain lane")
+            }
+        }
+        // The lane must decide something, or this test checks nothing.
+        #expect(decided > 1000)
+    }
+
+    @Test func plainURLsAreClearOnlyWhenTheFullCheckClearsThem() throws {
+        var rng = SeededGenerator(state: 5)
+        let schemes = ["http", "HTTPS", "ws", "wss", "ftp", "s3", "git+https", "file", "gopher", "hTTp"]
+        let hosts = [
+            "example.com", "api.github.com", "EXAMPLE.org", "localhost", "a.localhost", "printer.local", "db.internal", "metadata.google.internal",
+            "metadata", "host", "127.0.0.1.nip.io", "10.0.0.1.sslip.io", "example.com.nip.io", "lvh.me", "kubernetes.default", "x.home.arpa",
+            "cdn.example.net.", "a_b.example", "xn--nxasmq6b.com", "1.2.3.4", "example.1", "a..b", ".a", "svc.cluster.svc", "foo.corp",
+        ]
+        let tails = ["", "/", "/a/b?c=1", "#x", ":8080/", ":99999", "@127.0.0.1/", "\\x", "?q"]
+        var policies = [try PolicyCatalog().load(name: "default")]
+        var restricted = policies[0]
+        restricted.egress.allowedSchemes = ["https"]
+        restricted.egress.allowInternal = ["*.corp"]
+        policies.append(restricted)
+        var decided = 0
+        for policy in policies {
+            let egress = EgressGuard(policy.egress)
+            for _ in 0..<20_000 {
+                let url = schemes.randomElement(using: &rng)! + "://" + hosts.randomElement(using: &rng)! + tails.randomElement(using: &rng)!
+                let whole = Bool.random(using: &rng)
+                let plain = url.withUTF8Bytes { egress.isPlainlyClear($0, asWholeValue: whole) }
+                guard plain else { continue }
+                decided += 1
+                guard case .clear = egress.check(url: Substring(url), asWholeValue: whole) else {
+                    Issue.record("\(String(reflecting: url)) (whole value: \(whole)) was cleared by the plain lane")
+                    continue
+                }
+            }
+        }
+        #expect(decided > 1000)
+    }
+
+    /// A policy with host lists is never decided by the plain lane (its patterns match hosts).
+    @Test func hostListsTurnThePlainURLLaneOff() throws {
+        var policy = try PolicyCatalog().load(name: "default")
+        policy.egress.denyHosts = ["example.com"]
+        let egress = EgressGuard(policy.egress)
+        #expect(!"https://example.com/".withUTF8Bytes { egress.isPlainlyClear($0, asWholeValue: true) })
+    }
+
+    @Test func exactKeyFactsMatchTheirComputation() {
+        let variants = ArgumentHints.exactKeyNames.flatMap { [$0, $0.uppercased(), "_" + $0, $0 + "-"] }
+        for key in variants {
+            let facts = ArgumentHints.facts(forKey: key)
+            let normal = ArgumentHints.normalize(key)
+            #expect(facts.hint == ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }, "\(key)")
+            #expect(facts.isPackage == ArgumentHints.packageKeys.contains(normal), "\(key)")
+            #expect(facts.mentionsSecret == ArgumentHints.mentionsSecret(key), "\(key)")
+        }
+        // The table may say "no secret" for an exact key only because none mentions one.
+        #expect(ArgumentHints.exactKeyNames.allSatisfy { !ArgumentHints.mentionsSecret($0) })
+    }
+}
