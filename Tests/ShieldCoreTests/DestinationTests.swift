@@ -124,6 +124,30 @@ import Testing
         }
     }
 
+    /// The sixteen-lane run scan agrees with a byte-at-a-time reference at every start.
+    @Test func urlRunScanMatchesAByteLoop() {
+        var rng = SeededGenerator(state: 21)
+        let alphabet: [UInt8] =
+            [0x00, 0x09, 0x0A, 0x0B, 0x0D, 0x20, 0x22, 0x27, 0x3C, 0x3E, 0x60, 0x7E, 0x7F, 0x80, 0xC3, 0xFF] + Array("az:/.?%".utf8)
+        for _ in 0..<400 {
+            let bytes = (0..<Int.random(in: 0...70, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            bytes.withUnsafeBufferPointer { buffer in
+                for quotes in [true, false] {
+                    for start in 0...buffer.count {
+                        var end = start
+                        var firstBreak: Int?
+                        while end < buffer.count, !(quotes ? URLFinder.isTerminator(buffer[end]) : URLFinder.isUnquotedTerminator(buffer[end])) {
+                            if firstBreak == nil, URLFinder.isLineBreak(buffer[end]) { firstBreak = end }
+                            end += 1
+                        }
+                        let found = URLFinder.run(buffer, from: start, quotesTerminate: quotes)
+                        #expect(found.end == end && found.firstBreak == (firstBreak ?? end), "\(bytes) from \(start), quotes \(quotes)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The one-pass reader of plain URLs must agree with the general parser wherever it answers.
     @Test func plainURLReaderAgreesWithTheGeneralParser() throws {
         var urls = [

@@ -71,7 +71,9 @@ struct ArgumentWalker {
                 continue
             case .number(let number):
                 // `{"host": 2130706433}` is 127.0.0.1 to anything that formats it into a URL.
-                let (kind, _) = kind(for: frame, facts: frame.key.map { keyFacts(for: $0) })
+                // Facts first: a mutating call in the argument list would copy the walker.
+                let facts = frame.key.map { keyFacts(for: $0) }
+                let (kind, _) = kind(for: frame, facts: facts)
                 if kind == .host || kind == .url, let finding = engine.egress.check(hostValue: Substring(number), lenient: true) {
                     return located(finding, frame.path)
                 }
@@ -79,7 +81,8 @@ struct ArgumentWalker {
                 if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
             case .array(let elements):
                 // An argv array under a command key is also judged as the command line it forms.
-                if elements.count > 1, kind(for: frame, facts: frame.key.map { keyFacts(for: $0) }).0 == .command {
+                let facts = elements.count > 1 ? frame.key.map { keyFacts(for: $0) } : nil
+                if elements.count > 1, kind(for: frame, facts: facts).0 == .command {
                     let words = elements.compactMap(\.stringValue)
                     if words.count == elements.count,
                         let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " "))

@@ -68,16 +68,7 @@ enum URLFinder {
                 i += 1
                 continue
             }
-            if runEnd <= i {
-                // One pass finds the run's end and its first tab or newline.
-                runEnd = i + 1
-                breakAt = 0
-                while runEnd < count, !isTerminator(bytes[runEnd]) {
-                    if breakAt == 0, isLineBreak(bytes[runEnd]) { breakAt = runEnd }
-                    runEnd += 1
-                }
-                if breakAt == 0 { breakAt = runEnd }
-            }
+            if runEnd <= i { (runEnd, breakAt) = run(bytes, from: i + 1, quotesTerminate: quotesTerminate) }
             if breakAt <= i {
                 breakAt = i + 1
                 while breakAt < runEnd, !isLineBreak(bytes[breakAt]) { breakAt += 1 }
@@ -97,6 +88,36 @@ enum URLFinder {
             resumeAt = i + 1
             i += 1
         }
+    }
+
+    /// Where the run of URL bytes from `start` ends (the first terminator, or the end), and the
+    /// first tab or line break in it (or the run's end): sixteen bytes at a time.
+    static func run(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, quotesTerminate: Bool) -> (end: Int, firstBreak: Int) {
+        guard let address = bytes.baseAddress else { return (start, start) }
+        let base = UnsafeRawPointer(address)
+        var offset = start
+        var firstBreak = -1
+        while offset < bytes.count {
+            let x = ByteLanes.load(base, offset, count: bytes.count)
+            let breaks = ByteLanes.lanes(x, equalTo: 0x09) | ByteLanes.lanes(x, equalTo: 0x0A) | ByteLanes.lanes(x, equalTo: 0x0D)
+            // ASCII bytes outside `!`…`~` but tab and line breaks (controls, space, DEL); the
+            // zero lanes past the end are among them.
+            var ends = ~(ByteLanes.lanes(x, above: 0x20, below: 0x7F) | x | breaks) & 0x80
+            ends |= ByteLanes.lanes(x, equalTo: UInt8(ascii: "<")) | ByteLanes.lanes(x, equalTo: UInt8(ascii: ">"))
+            ends |= ByteLanes.lanes(x, equalTo: UInt8(ascii: "`"))
+            if quotesTerminate { ends |= ByteLanes.lanes(x, equalTo: UInt8(ascii: "\"")) | ByteLanes.lanes(x, equalTo: UInt8(ascii: "'")) }
+            let endBits = ByteLanes.bits(ends)
+            var breakBits = ByteLanes.bits(breaks)
+            if endBits != 0 {
+                let end = offset + endBits.trailingZeroBitCount
+                breakBits &= (1 << UInt64(endBits.trailingZeroBitCount)) - 1
+                if firstBreak < 0, breakBits != 0 { firstBreak = offset + breakBits.trailingZeroBitCount }
+                return (end, firstBreak < 0 ? end : firstBreak)
+            }
+            if firstBreak < 0, breakBits != 0 { firstBreak = offset + breakBits.trailingZeroBitCount }
+            offset += 16
+        }
+        return (bytes.count, firstBreak < 0 ? bytes.count : firstBreak)
     }
 
     @inline(__always) static func isLineBreak(_ byte: UInt8) -> Bool {
