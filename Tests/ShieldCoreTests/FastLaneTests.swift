@@ -82,6 +82,16 @@ import Testing
         #expect(!"https://example.com/".withUTF8Bytes { egress.isPlainlyClear($0, asWholeValue: true) })
     }
 
+    /// The byte loop behind `mentionsSecret` finds "secret" in any case, anywhere.
+    @Test func secretMentionMatchesASubstringSearch() {
+        var rng = SeededGenerator(state: 3)
+        let pieces = ["s", "S", "e", "E", "c", "r", "t", "T", "secret", "SECRET", "Secre", "_", "x", "é", "ſ"]
+        for _ in 0..<5000 {
+            let key = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(ArgumentHints.mentionsSecret(key) == key.lowercased().contains("secret"), "\(String(reflecting: key))")
+        }
+    }
+
     @Test func exactKeyFactsMatchTheirComputation() {
         let variants = ArgumentHints.exactKeyNames.flatMap { [$0, $0.uppercased(), "_" + $0, $0 + "-"] }
         for key in variants {

@@ -481,27 +481,37 @@ struct ArgumentWalker {
 
     /// Whether a `/`- or `\\`-separated segment of `text` is exactly `..`, in one pass.
     static func hasDotDotSegment(_ text: String) -> Bool {
-        var segmentLength = 0
-        var dots = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
-                if segmentLength == 2 && dots == 2 { return true }
-                segmentLength = 0
-                dots = 0
-            } else {
-                segmentLength += 1
-                if byte == UInt8(ascii: ".") { dots += 1 }
+        text.withUTF8Bytes { bytes in
+            var segmentLength = 0
+            var dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
+                    if segmentLength == 2 && dots == 2 { return true }
+                    segmentLength = 0
+                    dots = 0
+                } else {
+                    segmentLength += 1
+                    if byte == UInt8(ascii: ".") { dots += 1 }
+                }
             }
+            return segmentLength == 2 && dots == 2
         }
-        return segmentLength == 2 && dots == 2
     }
 
     /// A whole value that is a destination although its key does not say so: a dotted-quad
     /// IPv4, a bracketed IPv6, or `host:port` with an address, a dotted name or a local name.
     static func looksLikeHostValue(_ text: String) -> Bool {
-        if text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
-        if text.hasPrefix("[") { return true }
-        guard let colonOffset = text.withUTF8Bytes({ $0.lastIndex(of: UInt8(ascii: ":")) }), colonOffset + 1 < text.utf8.count else { return false }
+        // What the bytes say first: most values are neither all digits and dots nor bracketed,
+        // and have no colon.
+        let (digitsAndDots, bracketed, lastColon) = text.withUTF8Bytes { bytes in
+            (
+                bytes.allSatisfy { $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }, bytes.first == UInt8(ascii: "["),
+                bytes.lastIndex(of: UInt8(ascii: ":"))
+            )
+        }
+        if digitsAndDots { return IPAddress.parseDottedQuad(text) != nil }
+        if bracketed { return true }
+        guard let colonOffset = lastColon, colonOffset + 1 < text.utf8.count else { return false }
         let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
         let port = text.utf8[text.utf8.index(after: colon)...]
         guard port.count <= 5, port.allSatisfy({ $0 &- 48 < 10 }) else { return false }
