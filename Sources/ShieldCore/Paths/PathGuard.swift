@@ -185,8 +185,8 @@ final class PathGuard: Sendable {
     /// `file:` prefix), starts with `/`, `~/` or a relative segment, has no `..` or other
     /// all-dot segment but `.` (so, `.` dropped, it is its own resolution and cannot climb), is
     /// denied by no pattern and lies inside the roots. `false` means "not decided here":
-    /// ``check(_:)`` judges it in full and words any finding. With a real-path resolver every
-    /// path goes to ``check(_:)``.
+    /// ``checkInFull(_:)`` judges it and words any finding. With a real-path resolver every path
+    /// is judged in full.
     func isPlainlyAllowed(_ raw: String) -> Bool {
         guard resolveRealPath == nil else { return false }
         return raw.withUTF8Bytes { text -> Bool in
