@@ -131,11 +131,7 @@ public struct URLReference: Sendable, Hashable {
         }
         let schemeEnd = i
         guard schemeEnd <= 32, i + 2 < bytes.count, bytes[i + 1] == slash, bytes[i + 2] == slash else { return nil }
-        if schemeEnd == 4, bytes[0] | 0x20 == UInt8(ascii: "f"), bytes[1] | 0x20 == UInt8(ascii: "i"), bytes[2] | 0x20 == UInt8(ascii: "l"),
-            bytes[3] | 0x20 == UInt8(ascii: "e")
-        {
-            return nil
-        }
+        if URLScheme.startsWithFile(bytes) { return nil }
         let hostStart = i + 3
         var j = hostStart
         var lastDot: Int?
@@ -275,6 +271,12 @@ public struct URLReference: Sendable, Hashable {
 
 /// URL scheme syntax (RFC 3986 §3.1).
 enum URLScheme {
+    /// Whether `bytes` start with `file:`, in any case.
+    static func startsWithFile(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 5 && bytes[0] | 0x20 == UInt8(ascii: "f") && bytes[1] | 0x20 == UInt8(ascii: "i") && bytes[2] | 0x20 == UInt8(ascii: "l")
+            && bytes[3] | 0x20 == UInt8(ascii: "e") && bytes[4] == UInt8(ascii: ":")
+    }
+
     static func isValid<S: StringProtocol>(_ scheme: S) -> Bool {
         guard let first = scheme.utf8.first, first.isASCIILetter, scheme.utf8.count <= 32 else { return false }
         return scheme.utf8.allSatisfy {

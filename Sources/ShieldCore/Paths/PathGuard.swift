@@ -191,7 +191,7 @@ final class PathGuard: Sendable {
         guard resolveRealPath == nil else { return false }
         return raw.withUTF8Bytes { text -> Bool in
             let slash = UInt8(ascii: "/")
-            guard let first = text.first, !Self.hasFileScheme(text) else { return false }
+            guard let first = text.first, !URLScheme.startsWithFile(text) else { return false }
             var start = 0
             let prefix: PathSegments, lowercasedPrefix: PathSegments
             if first == slash {
@@ -349,16 +349,10 @@ final class PathGuard: Sendable {
     /// a NUL or a non-ASCII byte. Most paths have none and are split as they are.
     static func needsDecoding(_ text: String) -> Bool {
         text.withUTF8Bytes { bytes in
-            if hasFileScheme(bytes) { return true }
+            if URLScheme.startsWithFile(bytes) { return true }
             for byte in bytes where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return true }
             return false
         }
-    }
-
-    /// Whether `bytes` start with `file:`, in any case.
-    static func hasFileScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.count >= 5 && bytes[0] | 0x20 == UInt8(ascii: "f") && bytes[1] | 0x20 == UInt8(ascii: "i") && bytes[2] | 0x20 == UInt8(ascii: "l")
-            && bytes[3] | 0x20 == UInt8(ascii: "e") && bytes[4] == UInt8(ascii: ":")
     }
 
     /// `raw` without a `file:` prefix, percent-decoded (at most ``maxDecodeRounds`` times),
