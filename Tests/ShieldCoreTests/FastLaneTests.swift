@@ -92,6 +92,20 @@ import Testing
         }
     }
 
+    /// The compiled allow list decides as the list itself: an entry allows its own name, even
+    /// one with glob characters, and globs allow what they match.
+    @Test func compiledAllowListMatchesExactNamesAndGlobs() throws {
+        var policy = try PolicyCatalog().load(name: "default")
+        policy.allowedTools = ["read_file", "tool[1]", "git_*"]
+        let engine = DecisionEngine(policy: policy, context: Self.context)
+        for name in ["read_file", "tool[1]", "tool1", "git_status"] {
+            #expect(engine.decideToolName(name).verdict == .allow, "\(name)")
+        }
+        for name in ["Read_File", "write_file", "tool2", "git"] {
+            #expect(engine.decideToolName(name).verdict == .block, "\(name)")
+        }
+    }
+
     @Test func exactKeyFactsMatchTheirComputation() {
         let variants = ArgumentHints.exactKeyNames.flatMap { [$0, $0.uppercased(), "_" + $0, $0 + "-"] }
         for key in variants {

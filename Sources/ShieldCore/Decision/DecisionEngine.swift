@@ -36,7 +36,8 @@ public final class DecisionEngine: Sendable {
     let commands: CommandGuard
     let blockedArgPatterns: [String]
     let blockedToolPatterns: [(pattern: String, isGlob: Bool)]
-    /// `allowed_tools`, compiled: names allowed exactly, and globs.
+    /// `allowed_tools`, compiled: every entry allows its own name exactly (`tool[1]` too), and
+    /// the entries with glob characters also allow what they match.
     let allowedToolNames: Set<String>
     let allowedToolGlobs: [String]
     /// The policy's own argument schemas (`tools: {PATTERN: {input_schema: …}}`), compiled.
@@ -56,7 +57,7 @@ public final class DecisionEngine: Sendable {
         commands = CommandGuard(paths: paths, egress: egress)
         blockedArgPatterns = policy.blockedArgPatterns.map { $0.lowercased() }
         blockedToolPatterns = policy.blockedToolPatterns.map { (Self.fold($0), Glob.isPattern($0)) }
-        allowedToolNames = Set(policy.allowedTools.filter { !Glob.isPattern($0) })
+        allowedToolNames = Set(policy.allowedTools)
         allowedToolGlobs = policy.allowedTools.filter(Glob.isPattern)
         policySchemas = policy.toolRules.compactMap { rule in
             rule.inputSchema.map { schema in (rule.toolPattern, Result { () throws(JSONSchema.CompileError) in try JSONSchema(schema) }) }
@@ -116,7 +117,7 @@ public final class DecisionEngine: Sendable {
         for (pattern, isGlob) in blockedToolPatterns where isGlob ? Glob.matches(pattern, folded) : ByteSearch.contains(folded, pattern) {
             return Finding(rule: "tool.denied", reason: "tool \(quote(name)) matches the blocked pattern \(quote(pattern))")
         }
-        guard (!allowedToolNames.isEmpty && allowedToolNames.contains(name)) || allowedToolGlobs.contains(where: { Glob.matches($0, name) }) else {
+        guard allowedToolNames.contains(name) || allowedToolGlobs.contains(where: { Glob.matches($0, name) }) else {
             return Finding(rule: "tool.not-allowed", reason: "tool \(quote(name)) is not in the policy's allowed_tools")
         }
         return nil
