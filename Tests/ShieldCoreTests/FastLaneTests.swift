@@ -118,4 +118,21 @@ import Testing
         // The table may say "no secret" for an exact key only because none mentions one.
         #expect(ArgumentHints.exactKeyNames.allSatisfy { !ArgumentHints.mentionsSecret($0) })
     }
+
+    /// The suffix words decide as `hasSuffix` on the lists: a URL suffix first, then a path
+    /// suffix, and only for keys longer than the suffix.
+    @Test func keySuffixesMatchASuffixSearch() {
+        var rng = SeededGenerator(state: 11)
+        let suffixes = ArgumentHints.SuffixSet(ArgumentHints.urlSuffixes.map { ($0, .url) } + ArgumentHints.pathSuffixes.map { ($0, .path) })
+        let pieces = ArgumentHints.urlSuffixes + ArgumentHints.pathSuffixes + ["s", "x", "base", "o", "ry", "l", "ri", "files", "sourcepath", "é"]
+        var suffixed = 0
+        for _ in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...3, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            func ends(_ list: [String]) -> Bool { list.contains { key.utf8.count > $0.utf8.count && key.hasSuffix($0) } }
+            let expected: Policy.ArgumentKind? = ends(ArgumentHints.urlSuffixes) ? .url : ends(ArgumentHints.pathSuffixes) ? .path : nil
+            if expected != nil { suffixed += 1 }
+            #expect(Array(key.utf8).withUnsafeBufferPointer { suffixes.kind(ofKey: $0) } == expected, "\(key)")
+        }
+        #expect(suffixed > 5000)
+    }
 }

@@ -78,13 +78,13 @@ enum ArgumentHints {
     /// The facts of one key, computed on its normalized bytes without building a `String` for
     /// ASCII keys.
     static func facts(forKey key: String) -> KeyFacts {
-        withNormalizedKey(key) { normalized in
+        // Worked out on the key as given, so that the closure below captures no string.
+        let secret = mentionsSecret(key)
+        return withNormalizedKey(key) { normalized in
             // An exact key's facts are worked out once: no exact key mentions a secret, and a
             // key mentions one only if its normal form does.
             if let known = exactKeyFacts[normalized] { return known }
-            return KeyFacts(
-                hint: kind(forNormalizedKey: normalized, exact: nil).map { $0 == .url ? .host : $0 }, isPackage: false,
-                mentionsSecret: mentionsSecret(key))
+            return KeyFacts(hint: suffixes.kind(ofKey: normalized).map { $0 == .url ? .host : $0 }, isPackage: false, mentionsSecret: secret)
         }
     }
 
@@ -157,10 +157,12 @@ enum ArgumentHints {
 
     /// ``kind(forNormalizedKey:)`` given the key's exact kind, looked up already.
     private static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>, exact: Policy.ArgumentKind?) -> Policy.ArgumentKind? {
-        if exact == .argument || exact == .text { return exact }
-        if exact == .url || urlSuffixSet.isProperSuffix(of: key) { return .url }
-        if exact == .path || pathSuffixSet.isProperSuffix(of: key) { return .path }
-        return exact
+        if exact == .argument || exact == .text || exact == .url { return exact }
+        switch suffixes.kind(ofKey: key) {
+        case .url?: return .url
+        case .path?: return .path
+        default: return exact
+        }
     }
 
     /// What an exact key says: its kind, if it has one, and whether it names a package.
@@ -185,36 +187,73 @@ enum ArgumentHints {
         for key in packageKeys.sorted() { add(key) { $0.isPackage = true } }
         return ByteKeyedTable(order.map { ($0, entries[$0]!) })
     }()
-    private static let urlSuffixSet = SuffixSet(urlSuffixes)
-    private static let pathSuffixSet = SuffixSet(pathSuffixes)
+    private static let suffixes = SuffixSet(urlSuffixes.map { ($0, .url) } + pathSuffixes.map { ($0, .path) })
 
-    /// A few suffixes in one byte array; a key is compared in full only with the suffixes
-    /// shorter than it that end in its last byte.
+    /// The URL and path suffixes, each held as masked words of its bytes from the end, so that
+    /// a key is compared with every suffix by a few integer operations on its last sixteen bytes.
     struct SuffixSet: Sendable {
-        private var storage: [UInt8] = []
-        private var ranges: [Range<Int>] = []
-        /// Bit `b & 63` set when a suffix ends in byte `b`: most keys end in a byte no suffix
-        /// ends in, and are answered without a comparison.
-        private var lastBytes: UInt64 = 0
-
-        init(_ suffixes: [String]) {
-            for suffix in suffixes where !suffix.isEmpty {
-                let start = storage.count
-                storage += suffix.utf8
-                ranges.append(start..<storage.count)
-                lastBytes |= 1 << UInt64(storage[storage.count - 1] & 63)
-            }
+        private struct Entry {
+            /// Byte `i` (bits `8i..<8i+8`) is the suffix's `i`th byte from the end; `high`
+            /// holds bytes 8 to 15 from the end.
+            var low: UInt64
+            var high: UInt64
+            var lowMask: UInt64
+            var highMask: UInt64
+            var count: Int
+            var kind: Policy.ArgumentKind
         }
 
-        /// Whether `key` is longer than one of the suffixes and ends with it.
-        func isProperSuffix(of key: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let last = key.last, lastBytes & (1 << UInt64(last & 63)) != 0 else { return false }
-            return storage.withUnsafeBufferPointer { storage in
-                ranges.contains { range in
-                    key.count > range.count && storage[range.upperBound - 1] == last
-                        && memcmp(key.baseAddress! + (key.count - range.count), storage.baseAddress! + range.lowerBound, range.count) == 0
-                }
+        /// Grouped by last byte, in the order given within a group.
+        private var entries: [Entry] = []
+        /// The entries ending in byte `b` are `entries[starts[b & 63]..<starts[b & 63 + 1]]`
+        /// (bytes equal modulo 64 share a group): a key is compared only with the suffixes that
+        /// could end it, and most keys with none.
+        private var starts: [Int] = []
+
+        /// - Parameter suffixes: each at most sixteen bytes.
+        init(_ suffixes: [(String, Policy.ArgumentKind)]) {
+            var groups = Array(repeating: [Entry](), count: 64)
+            for (suffix, kind) in suffixes where !suffix.isEmpty {
+                let bytes = Array(suffix.utf8)
+                precondition(bytes.count <= 16, "a key suffix is at most sixteen bytes")
+                let (low, high) = bytes.withUnsafeBufferPointer(Self.words)
+                let (lowMask, highMask) = Array(repeating: UInt8(0xFF), count: bytes.count).withUnsafeBufferPointer(Self.words)
+                groups[Int(bytes[bytes.count - 1] & 63)].append(
+                    Entry(low: low, high: high, lowMask: lowMask, highMask: highMask, count: bytes.count, kind: kind))
             }
+            for group in groups {
+                starts.append(entries.count)
+                entries += group
+            }
+            starts.append(entries.count)
+        }
+
+        /// The last sixteen bytes of `bytes` as two words, last byte lowest, zero-padded.
+        @inline(__always) private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for i in 0..<min(16, bytes.count) {
+                let byte = UInt64(bytes[bytes.count - 1 - i])
+                if i < 8 { low |= byte << UInt64(8 * i) } else { high |= byte << UInt64(8 * (i - 8)) }
+            }
+            return (low, high)
+        }
+
+        /// `.url` if `key` is longer than a URL suffix and ends with it, else `.path` if it is
+        /// longer than a path suffix and ends with that, else `nil`.
+        func kind(ofKey key: UnsafeBufferPointer<UInt8>) -> Policy.ArgumentKind? {
+            guard let last = key.last else { return nil }
+            let group = starts[Int(last & 63)]..<starts[Int(last & 63) + 1]
+            if group.isEmpty { return nil }
+            let (low, high) = Self.words(key)
+            var found: Policy.ArgumentKind?
+            for index in group {
+                let entry = entries[index]
+                guard key.count > entry.count, low & entry.lowMask == entry.low, high & entry.highMask == entry.high else { continue }
+                if entry.kind == .url { return .url }
+                found = found ?? entry.kind
+            }
+            return found
         }
     }
 }
