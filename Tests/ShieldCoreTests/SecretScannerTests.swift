@@ -122,6 +122,7 @@ import Testing
     @Test func noCredentialIsShorterThanTheBound() {
         let bound = SecretScanner.shortestCredential
         #expect(bound == 20)
+        #expect(bound == SecretScanner.shortestCredentialOfMatchers)
         #expect(SecretScanner.firstSecret(in: "AKIAQ3EGRT5KXW2ZPLMD")?.kind == "aws-access-key")
         #expect(SecretScanner.firstSecret(in: "AKIAQ3EGRT5KXW2ZPLM") == nil)
         var rng = SeededGenerator(state: 20)

@@ -340,9 +340,9 @@ struct ArgumentWalker {
         return String(scalars[start...end])
     }
 
-    /// The fewest bytes of `Basic ` and base64 that can decode to a credential (counted without
-    /// padding, whether or not the decoder needs it).
-    static let shortestBasicCredentials = "Basic ".utf8.count + (SecretScanner.shortestCredential * 4 + 2) / 3
+    /// The fewest bytes of `Basic ` (six) and base64 that can decode to a credential (counted
+    /// without padding, whether or not the decoder needs it).
+    static let shortestBasicCredentials = 6 + (SecretScanner.shortestCredential * 4 + 2) / 3
 
     /// The decoded `user:password` of every `Basic …` credential in `text` (at most 32), joined.
     private static let basicScheme: StaticString = "basic "

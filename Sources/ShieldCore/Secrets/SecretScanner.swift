@@ -195,9 +195,17 @@ enum SecretScanner {
     /// secret key is 40, private keys, webhooks and SendGrid keys are longer). A shorter text,
     /// such as most JSON keys and paths, holds none and is not scanned. A new matcher in
     /// ``examine(_:at:noJWTBefore:)`` that can match fewer bytes must lower this bound.
-    static let shortestCredential = min(
-        shapes.map { $0.prefix.count + $0.minimum }.min()!,
-        jwtMinimumParts.header + 1 + jwtMinimumParts.payload + 1 + jwtMinimumParts.signature)
+    ///
+    /// A literal, so that reading it costs no lazy-initialization check on every key and value;
+    /// a test checks it against ``shortestCredentialOfMatchers``.
+    static let shortestCredential = 20
+
+    /// The bound worked out from the shapes and the JSON Web Token's parts.
+    static var shortestCredentialOfMatchers: Int {
+        min(
+            shapes.map { $0.prefix.count + $0.minimum }.min()!,
+            jwtMinimumParts.header + 1 + jwtMinimumParts.payload + 1 + jwtMinimumParts.signature)
+    }
 
     /// The first credential in `text`, or `nil`.
     ///
