@@ -40,6 +40,8 @@ public final class DecisionEngine: Sendable {
     /// the entries with glob characters also allow what they match.
     let allowedToolNames: Set<String>
     let allowedToolGlobs: [String]
+    /// `allowed_tools` holds `*`: the list allows every name, without hashing one.
+    let allowsEveryTool: Bool
     /// The policy's own argument schemas (`tools: {PATTERN: {input_schema: …}}`), compiled.
     let policySchemas: [(pattern: String, schema: Result<JSONSchema, JSONSchema.CompileError>)]
 
@@ -59,6 +61,7 @@ public final class DecisionEngine: Sendable {
         blockedToolPatterns = policy.blockedToolPatterns.map { (Self.fold($0), Glob.isPattern($0)) }
         allowedToolNames = Set(policy.allowedTools)
         allowedToolGlobs = policy.allowedTools.filter(Glob.isPattern)
+        allowsEveryTool = policy.allowedTools.contains("*")
         policySchemas = policy.toolRules.compactMap { rule in
             rule.inputSchema.map { schema in (rule.toolPattern, Result { () throws(JSONSchema.CompileError) in try JSONSchema(schema) }) }
         }
@@ -117,7 +120,7 @@ public final class DecisionEngine: Sendable {
         for (pattern, isGlob) in blockedToolPatterns where isGlob ? Glob.matches(pattern, folded) : ByteSearch.contains(folded, pattern) {
             return Finding(rule: "tool.denied", reason: "tool \(quote(name)) matches the blocked pattern \(quote(pattern))")
         }
-        guard allowedToolNames.contains(name) || allowedToolGlobs.contains(where: { Glob.matches($0, name) }) else {
+        guard allowsEveryTool || allowedToolNames.contains(name) || allowedToolGlobs.contains(where: { Glob.matches($0, name) }) else {
             return Finding(rule: "tool.not-allowed", reason: "tool \(quote(name)) is not in the policy's allowed_tools")
         }
         return nil
