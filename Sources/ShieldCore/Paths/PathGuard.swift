@@ -158,25 +158,27 @@ final class PathGuard: Sendable {
         }
         if isEnvFile { return "**/.env.*" }
         // One lookup per segment: a denied directory ends the search; floating patterns that
-        // need the segment are kept for after the indexed ones.
-        var floating = denyAlwaysTried  // ascending, as built
-        var merged = false
+        // need the segment are kept for after the indexed ones. Rules and candidate lists are
+        // read in place: copying one out of its table would retain its arrays.
+        var needed: [Int] = []
         for index in 0...last {
-            guard let rule = path.withSegment(index, { segmentRules[$0] }) else { continue }
-            if index < last, let source = rule.directory { return source }
-            if !rule.floating.isEmpty {
-                floating += rule.floating
-                merged = true
+            let directory = path.withSegment(index) { segment in
+                segmentRules.withValue(for: segment) { rule -> String? in
+                    if index < last, let source = rule.directory { return source }
+                    needed += rule.floating
+                    return nil
+                } ?? nil
             }
+            if let directory { return directory }
         }
-        if let candidates = path.withSegment(0, { denyByFirstSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
-            return glob.source
-        }
-        if let candidates = path.withSegment(last, { denyByLastSegment[$0] }), let glob = candidates.first(where: { $0.matches(path) }) {
-            return glob.source
-        }
+        let byFirst = path.withSegment(0) { segment in denyByFirstSegment.withValue(for: segment) { $0.first { $0.matches(path) }?.source } ?? nil }
+        if let byFirst { return byFirst }
+        let byLast = path.withSegment(last) { segment in denyByLastSegment.withValue(for: segment) { $0.first { $0.matches(path) }?.source } ?? nil }
+        if let byLast { return byLast }
         // In list order, so the reason names the first matching entry.
-        for index in merged ? floating.sorted() : floating where denyUnindexed[index].matches(path) { return denyUnindexed[index].source }
+        for index in needed.isEmpty ? denyAlwaysTried : (denyAlwaysTried + needed).sorted() where denyUnindexed[index].matches(path) {
+            return denyUnindexed[index].source
+        }
         return nil
     }
 
@@ -192,51 +194,55 @@ final class PathGuard: Sendable {
         return raw.withUTF8Bytes { text -> Bool in
             let slash = UInt8(ascii: "/")
             guard let first = text.first, !URLScheme.startsWithFile(text) else { return false }
-            var start = 0
-            let prefix: PathSegments, lowercasedPrefix: PathSegments
+            // The prefix goes straight into the call: choosing it into a variable first would
+            // copy (and retain) its arrays.
             if first == slash {
                 guard text.count < 2 || text[1] != slash else { return false }  // UNC
-                (prefix, lowercasedPrefix) = (PathSegments(), PathSegments())
+                return isPlainlyAllowed(text, from: 0, prefix: PathSegments(), lowercasedPrefix: PathSegments())
             } else if first == UInt8(ascii: "~") {
                 guard text.count == 1 || text[1] == slash else { return false }  // `~user`
-                (prefix, lowercasedPrefix) = (homeSegments, lowercasedHome)
-                start = 1
+                return isPlainlyAllowed(text, from: 1, prefix: homeSegments, lowercasedPrefix: lowercasedHome)
             } else {
                 guard text.count < 2 || !first.isASCIILetter || text[1] != UInt8(ascii: ":") else { return false }  // a drive
-                (prefix, lowercasedPrefix) = (base, lowercasedBase)
+                return isPlainlyAllowed(text, from: 0, prefix: base, lowercasedPrefix: lowercasedBase)
             }
-            // A path of n bytes has at most (n + 1) / 2 segments; longer lists are judged in full.
-            let capacity = min((text.count + 1) / 2, Self.maxSegments / 2)
-            return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { ranges in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { lowered in
-                    var count = 0
-                    var i = start
-                    while i < text.count {
-                        if text[i] == slash {
-                            i += 1
-                            continue
-                        }
-                        let segmentStart = i
-                        var allDots = true
-                        while i < text.count, text[i] != slash {
-                            let byte = text[i]
-                            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return false }
-                            allDots = allDots && byte == UInt8(ascii: ".")
-                            lowered[i] = ByteSearch.lower(byte)
-                            i += 1
-                        }
-                        if allDots, i - segmentStart == 1 { continue }  // `.`
-                        guard !allDots, count < capacity else { return false }
-                        ranges[count] = segmentStart..<i
-                        count += 1
+        }
+    }
+
+    /// ``isPlainlyAllowed(_:)`` of `text` from `start` (after a `~`), below `prefix`.
+    private func isPlainlyAllowed(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, prefix: PathSegments, lowercasedPrefix: PathSegments
+    ) -> Bool {
+        let slash = UInt8(ascii: "/")
+        // A path of n bytes has at most (n + 1) / 2 segments; longer lists are judged in full.
+        let capacity = min((text.count + 1) / 2, Self.maxSegments / 2)
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { ranges in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { lowered in
+                var count = 0
+                var i = start
+                while i < text.count {
+                    if text[i] == slash {
+                        i += 1
+                        continue
                     }
-                    let segments = UnsafeBufferPointer(rebasing: ranges[..<count])
-                    if deniedBy(PathSegmentsView(prefix: lowercasedPrefix, bytes: UnsafeBufferPointer(lowered), ranges: segments)) != nil {
-                        return false
+                    let segmentStart = i
+                    var allDots = true
+                    while i < text.count, text[i] != slash {
+                        let byte = text[i]
+                        if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0 || byte >= 0x80 { return false }
+                        allDots = allDots && byte == UInt8(ascii: ".")
+                        lowered[i] = ByteSearch.lower(byte)
+                        i += 1
                     }
-                    let path = PathSegmentsView(prefix: prefix, bytes: text, ranges: segments)
-                    return roots.isEmpty || roots.contains { path.starts(with: $0) }
+                    if allDots, i - segmentStart == 1 { continue }  // `.`
+                    guard !allDots, count < capacity else { return false }
+                    ranges[count] = segmentStart..<i
+                    count += 1
                 }
+                let segments = UnsafeBufferPointer(rebasing: ranges[..<count])
+                let denied = lowercasedPrefix.followed(by: UnsafeBufferPointer(lowered), segments) { deniedBy($0) != nil }
+                if denied { return false }
+                return roots.isEmpty || prefix.followed(by: text, segments) { path in roots.contains { path.starts(with: $0) } }
             }
         }
     }

@@ -139,17 +139,32 @@ extension PathSegmentList {
     }
 }
 
-/// An absolute path as the segments of `prefix` (the base or home directory, or none) followed by
-/// segments at `ranges` of a borrowed buffer.
+/// An absolute path as the segments of a prefix (the base or home directory, or none) followed by
+/// segments at `ranges` of a buffer, all borrowed: building one copies nothing and retains
+/// nothing.
 struct PathSegmentsView: PathSegmentList {
-    let prefix: PathSegments
+    let prefixBytes: UnsafeBufferPointer<UInt8>
+    let prefixRanges: UnsafeBufferPointer<Range<Int>>
     let bytes: UnsafeBufferPointer<UInt8>
     let ranges: UnsafeBufferPointer<Range<Int>>
 
-    var count: Int { prefix.count + ranges.count }
+    var count: Int { prefixRanges.count + ranges.count }
 
     func withSegment<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if index < prefix.count { return prefix.withSegment(index, body) }
-        return body(UnsafeBufferPointer(rebasing: bytes[ranges[index - prefix.count]]))
+        if index < prefixRanges.count { return body(UnsafeBufferPointer(rebasing: prefixBytes[prefixRanges[index]])) }
+        return body(UnsafeBufferPointer(rebasing: bytes[ranges[index - prefixRanges.count]]))
+    }
+}
+
+extension PathSegments {
+    /// Calls `body` with a view of these segments followed by segments at `ranges` of `bytes`.
+    func followed<R>(
+        by bytes: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>, _ body: (PathSegmentsView) -> R
+    ) -> R {
+        self.bytes.withUnsafeBufferPointer { prefixBytes in
+            self.ranges.withUnsafeBufferPointer { prefixRanges in
+                body(PathSegmentsView(prefixBytes: prefixBytes, prefixRanges: prefixRanges, bytes: bytes, ranges: ranges))
+            }
+        }
     }
 }
