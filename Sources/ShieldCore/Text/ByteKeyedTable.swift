@@ -68,9 +68,21 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
     var isEmpty: Bool { values.isEmpty }
 
     subscript(_ key: UnsafeBufferPointer<UInt8>) -> Value? {
+        index(of: key).map { values[$0] }
+    }
+
+    /// Calls `body` with the value for `key` where it is stored, without copying it out (a
+    /// value holding arrays or strings is not retained); `nil` when `key` is absent.
+    func withValue<R>(for key: UnsafeBufferPointer<UInt8>, _ body: (Value) -> R) -> R? {
+        guard let index = index(of: key) else { return nil }
+        return values.withUnsafeBufferPointer { body($0[index]) }
+    }
+
+    /// Where the value for `key` is in ``values``.
+    @inline(__always) private func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
         if surelyAbsent(key) { return nil }
         let hash = FNV1a.hash(key)
-        let index = slots.withUnsafeBufferPointer { slots in
+        return slots.withUnsafeBufferPointer { slots in
             keyBytes.withUnsafeBufferPointer { keyBytes -> Int? in
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while slots[slot].count >= 0 {
@@ -85,7 +97,6 @@ struct ByteKeyedTable<Value: Sendable>: Sendable {
                 return nil
             }
         }
-        return index.map { values[$0] }
     }
 
     subscript(_ key: String) -> Value? {
