@@ -135,4 +135,60 @@ import Testing
         }
         #expect(suffixed > 5000)
     }
+
+    /// The one-pass classification of a value agrees with a search for each byte, for short
+    /// values (classified in one pass) and long ones (searched).
+    @Test func textShapeMatchesByteSearches() {
+        var rng = SeededGenerator(state: 13)
+        let pieces = ["a", "http", ":", " ", "\t", "\n", "\r", "é", "/", "0", "xyzxyzxyzxyzxyz", "\u{7F}", "\u{80}"]
+        var classified = (colon: 0, whitespace: 0, lineFeed: 0, nonASCII: 0, long: 0)
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...150, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let shape = text.withUTF8Bytes(ArgumentWalker.TextShape.init)
+            let bytes = Array(text.utf8)
+            #expect(shape.isASCII == bytes.allSatisfy { $0 < 0x80 }, "\(String(reflecting: text))")
+            #expect(shape.hasColon == bytes.contains(0x3A), "\(String(reflecting: text))")
+            if bytes.count <= ArgumentWalker.TextShape.onePassLimit {
+                #expect(shape.hasWhitespace == bytes.contains { [0x20, 0x09, 0x0A, 0x0D].contains($0) }, "\(String(reflecting: text))")
+                #expect(shape.hasLineFeed == bytes.contains(0x0A), "\(String(reflecting: text))")
+            } else {
+                #expect(shape.hasWhitespace == nil && shape.hasLineFeed == nil)
+                classified.long += 1
+            }
+            if shape.hasColon { classified.colon += 1 }
+            if shape.hasWhitespace == true { classified.whitespace += 1 }
+            if shape.hasLineFeed == true { classified.lineFeed += 1 }
+            if !shape.isASCII { classified.nonASCII += 1 }
+        }
+        #expect(classified.colon > 500 && classified.whitespace > 500 && classified.lineFeed > 500 && classified.nonASCII > 500)
+        #expect(classified.long > 500 && classified.long < 4500)
+    }
+
+    /// `looksLikeHostValue` decides as the three scans it replaced: digits and dots, a bracket,
+    /// and a port of one to five digits after the last colon with a host before it.
+    @Test func hostValueShapeMatchesItsReference() {
+        func reference(_ text: String) -> Bool {
+            if !text.isEmpty, text.utf8.allSatisfy({ $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }) { return IPAddress.parseDottedQuad(text) != nil }
+            if text.hasPrefix("[") { return true }
+            guard let colon = text.lastIndex(of: ":"), text.index(after: colon) < text.endIndex else { return false }
+            let port = text[text.index(after: colon)...]
+            guard port.utf8.count <= 5, port.utf8.allSatisfy({ $0 &- 48 < 10 }) else { return false }
+            var host = text[..<colon]
+            if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+            let name = host.lowercased()
+            return host.contains(".") || name == "localhost" || name.hasSuffix(".localhost") || HostClassifier.metadataNames.contains(name)
+        }
+        var rng = SeededGenerator(state: 17)
+        let pieces = [
+            "1", "27", ".", ":", "[", "::1]", "@", "localhost", "a.localhost", "example", ".com", "80", "65536", "x", "metadata.google.internal", "é",
+        ]
+        var hosts = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let expected = reference(text)
+            if expected { hosts += 1 }
+            #expect(ArgumentWalker.looksLikeHostValue(text) == expected, "\(String(reflecting: text))")
+        }
+        #expect(hosts > 1000)
+    }
 }

@@ -212,9 +212,8 @@ struct ArgumentWalker {
     ) -> Finding? {
         // Hidden characters are never ASCII, and an ASCII URL has a colon: most keys and many
         // values need neither scan.
-        let (isASCII, hasColon) = text.withUTF8Bytes { bytes in
-            (ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count, bytes.baseAddress.map { memchr($0, 0x3A, bytes.count) != nil } ?? false)
-        }
+        let shape = text.withUTF8Bytes(TextShape.init)
+        let (isASCII, hasColon) = (shape.isASCII, shape.hasColon)
         if !isASCII, let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
@@ -268,7 +267,7 @@ struct ArgumentWalker {
             }
             return engine.egress.check(hostValue: Substring(stripped), lenient: !declared)
         case .path?:
-            if text.isEmpty || ByteSearch.contains(text, byte: 0x0A) { return nil }
+            if text.isEmpty || (shape.hasLineFeed ?? ByteSearch.contains(text, byte: 0x0A)) { return nil }
             if hasColon, ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
             if text.utf8.first == UInt8(ascii: "-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
@@ -282,14 +281,56 @@ struct ArgumentWalker {
             return nil
         case nil:
             // Prose (white space) is not a path or a host.
-            if text.isEmpty || ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0A) || ByteSearch.contains(text, byte: 0x0D)
-                || ByteSearch.contains(text, byte: 0x09)
-            {
-                return nil
-            }
+            let isProse =
+                shape.hasWhitespace
+                ?? (ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0A) || ByteSearch.contains(text, byte: 0x0D)
+                    || ByteSearch.contains(text, byte: 0x09))
+            if text.isEmpty || isProse { return nil }
             if Self.looksLikePath(text) { return engine.paths.check(text) }
             if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
             return nil
+        }
+    }
+
+    /// What one pass over a value's bytes tells ``checkText(_:kind:declared:allowVersionOperators:keyMentionsSecret:)``.
+    /// A short value (most are) is classified sixteen bytes at a time in one pass; a long one
+    /// is searched for each answer only when it is needed, each search stopping at its first
+    /// hit.
+    struct TextShape {
+        var isASCII: Bool
+        var hasColon: Bool
+        /// A space, tab, line feed or carriage return; `nil` when not worked out.
+        var hasWhitespace: Bool?
+        /// `nil` when not worked out.
+        var hasLineFeed: Bool?
+
+        static let onePassLimit = 256
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let address = bytes.baseAddress, bytes.count <= Self.onePassLimit else {
+                isASCII = ByteLanes.firstNonASCII(in: bytes, from: 0) == bytes.count
+                hasColon = bytes.baseAddress.map { memchr($0, 0x3A, bytes.count) != nil } ?? false
+                return
+            }
+            let base = UnsafeRawPointer(address)
+            var high = ByteLanes.Chunk(repeating: 0)
+            var colons = high
+            var blanks = high
+            var lineFeeds = high
+            var offset = 0
+            while offset < bytes.count {
+                // Lanes past the end are zero: in no class.
+                let x = ByteLanes.load(base, offset, count: bytes.count)
+                high |= x
+                colons |= ByteLanes.lanes(x, equalTo: 0x3A)
+                blanks |= ByteLanes.lanes(x, equalTo: 0x20) | ByteLanes.lanes(x, equalTo: 0x09) | ByteLanes.lanes(x, equalTo: 0x0D)
+                lineFeeds |= ByteLanes.lanes(x, equalTo: 0x0A)
+                offset += 16
+            }
+            isASCII = ByteLanes.bits(high) == 0
+            hasColon = ByteLanes.bits(colons) != 0
+            hasLineFeed = ByteLanes.bits(lineFeeds) != 0
+            hasWhitespace = hasLineFeed == true || ByteLanes.bits(blanks) != 0
         }
     }
 
@@ -501,25 +542,32 @@ struct ArgumentWalker {
     /// A whole value that is a destination although its key does not say so: a dotted-quad
     /// IPv4, a bracketed IPv6, or `host:port` with an address, a dotted name or a local name.
     static func looksLikeHostValue(_ text: String) -> Bool {
-        // What the bytes say first: most values are neither all digits and dots nor bracketed,
-        // and have no colon.
-        let (digitsAndDots, bracketed, lastColon) = text.withUTF8Bytes { bytes in
-            (
-                bytes.allSatisfy { $0 &- 48 < 10 || $0 == UInt8(ascii: ".") }, bytes.first == UInt8(ascii: "["),
-                bytes.lastIndex(of: UInt8(ascii: ":"))
-            )
+        enum Shape { case no, dottedQuad, hostAndPort(colon: Int) }
+        // What the bytes say first, stopping early: most values are neither all digits and dots
+        // nor bracketed, and do not end in `:` and a port.
+        let shape = text.withUTF8Bytes { bytes -> Shape in
+            guard let first = bytes.first else { return .no }
+            if first == UInt8(ascii: "[") { return .hostAndPort(colon: -1) }
+            if !bytes.contains(where: { $0 &- 48 >= 10 && $0 != UInt8(ascii: ".") }) { return .dottedQuad }
+            // A port: one to five digits after the last colon, and nothing else.
+            var portStart = bytes.count
+            while portStart > 0, bytes[portStart - 1] &- 48 < 10 { portStart -= 1 }
+            let digits = bytes.count - portStart
+            guard digits >= 1, digits <= 5, portStart > 0, bytes[portStart - 1] == UInt8(ascii: ":") else { return .no }
+            return .hostAndPort(colon: portStart - 1)
         }
-        if digitsAndDots { return IPAddress.parseDottedQuad(text) != nil }
-        if bracketed { return true }
-        guard let colonOffset = lastColon, colonOffset + 1 < text.utf8.count else { return false }
-        let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
-        let port = text.utf8[text.utf8.index(after: colon)...]
-        guard port.count <= 5, port.allSatisfy({ $0 &- 48 < 10 }) else { return false }
-        var host = text[..<colon]
-        if let at = host.utf8.lastIndex(of: UInt8(ascii: "@")) { host = host[host.utf8.index(after: at)...] }
-        let name = host.lowercased()
-        return host.utf8.contains(UInt8(ascii: ".")) || name == "localhost" || name.hasSuffix(".localhost")
-            || HostClassifier.metadataNames.contains(name)
+        switch shape {
+        case .no: return false
+        case .dottedQuad: return IPAddress.parseDottedQuad(text) != nil
+        case .hostAndPort(colon: -1): return true
+        case .hostAndPort(let colonOffset):
+            let colon = text.utf8.index(text.utf8.startIndex, offsetBy: colonOffset)
+            var host = text[..<colon]
+            if let at = host.utf8.lastIndex(of: UInt8(ascii: "@")) { host = host[host.utf8.index(after: at)...] }
+            let name = host.lowercased()
+            return host.utf8.contains(UInt8(ascii: ".")) || name == "localhost" || name.hasSuffix(".localhost")
+                || HostClassifier.metadataNames.contains(name)
+        }
     }
 
     // MARK: - Bounds and paths
