@@ -191,4 +191,40 @@ import Testing
         }
         #expect(hosts > 1000)
     }
+
+    /// The one-pass key reader agrees with normalizing first: the hint of ``ArgumentHints/kind(forKey:)``,
+    /// the package keys, the secret mention and the shell tool names, for keys with separators,
+    /// capitals, letters outside ASCII and normal forms longer than sixteen bytes.
+    @Test func keyFactsMatchNormalizingFirst() {
+        var rng = SeededGenerator(state: 19)
+        let pieces =
+            ArgumentHints.exactKeyNames + ["_", "-", ".", " ", "URL", "Path", "se", "cret", "SECRET", "x", "É", "ß", "K", "webhooks"]
+            + ["bash", "Run", "terminal", "cmd", "Shell", "exec", "ute"]
+        var (kinds, shells) = (0, 0)
+        for _ in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let facts = ArgumentHints.facts(forKey: key)
+            let hint = ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }
+            if hint != nil { kinds += 1 }
+            #expect(facts.hint == hint, "\(String(reflecting: key))")
+            #expect(facts.isPackage == ArgumentHints.packageKeys.contains(ArgumentHints.normalize(key)), "\(String(reflecting: key))")
+            #expect(facts.mentionsSecret == ArgumentHints.mentionsSecret(key), "\(String(reflecting: key))")
+            let isShell = ArgumentHints.shellToolNames.contains(ArgumentHints.normalize(key))
+            if isShell { shells += 1 }
+            #expect(ArgumentHints.isShellToolName(key) == isShell, "\(String(reflecting: key))")
+        }
+        #expect(kinds > 5000 && shells > 200)
+    }
+
+    /// A key-word table finds exactly its keys: every key, and no other key of at most sixteen
+    /// bytes (keys that differ only in length or in their last or first byte included).
+    @Test func keyWordTableFindsExactlyItsKeys() {
+        let keys = ["a", "ab", "url", "path", "workingdirectory", "xpath", "\u{0}a"]
+        let table = KeyWordTable(keys.enumerated().map { ($0.element, $0.offset) })
+        func lookup(_ key: String) -> Int? { Array(key.utf8).withUnsafeBufferPointer { table[KeyWords($0)] } }
+        for (index, key) in keys.enumerated() { #expect(lookup(key) == index, "\(key)") }
+        for key in ["", "b", "aa", "\u{0}ab", "urls", "rl", "uri", "workingdirectorx", "workingdirectoryy", "pathx", "xpat"] {
+            #expect(lookup(key) == nil, "\(String(reflecting: key))")
+        }
+    }
 }

@@ -75,24 +75,51 @@ enum ArgumentHints {
         static let none = KeyFacts(hint: nil, isPackage: false, mentionsSecret: false)
     }
 
-    /// The facts of one key, computed on its normalized bytes without building a `String` for
-    /// ASCII keys.
+    /// The facts of one key. An ASCII key is read once: separators dropped and letters
+    /// lower-cased into ``KeyWords`` as it goes, while a six-byte window watches for "secret";
+    /// then one table lookup, or the suffix words.
     static func facts(forKey key: String) -> KeyFacts {
-        // Worked out on the key as given, so that the closure below captures no string.
+        if let (words, mentionsSecret) = read(key) { return facts(normalized: words, mentionsSecret: mentionsSecret) }
+        // Not ASCII: Unicode lower-case mapping first.
         let secret = mentionsSecret(key)
-        return withNormalizedKey(key) { normalized in
-            // An exact key's facts are worked out once: no exact key mentions a secret, and a
-            // key mentions one only if its normal form does.
-            if let known = exactKeyFacts[normalized] { return known }
-            return KeyFacts(hint: suffixes.kind(ofKey: normalized).map { $0 == .url ? .host : $0 }, isPackage: false, mentionsSecret: secret)
+        return withNormalizedKey(key) { facts(normalized: KeyWords($0), mentionsSecret: secret) }
+    }
+
+    /// An ASCII key read once: its normal form's words, and whether the key as given mentions
+    /// "secret" (``mentionsSecret(_:)``); `nil` for a key with a byte outside ASCII.
+    private static func read(_ key: String) -> (words: KeyWords, mentionsSecret: Bool)? {
+        key.withUTF8Bytes { bytes in
+            var words = KeyWords()
+            // The last six bytes as given, lower-cased, as a 48-bit number.
+            var window: UInt64 = 0
+            var mentionsSecret = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                let lower = ByteSearch.lower(byte)
+                window = ((window << 8) | UInt64(lower)) & 0xFFFF_FFFF_FFFF
+                mentionsSecret = mentionsSecret || window == Self.secretWindow
+                if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == 0x20 { continue }
+                words.append(lower)
+            }
+            return (words, mentionsSecret)
         }
+    }
+
+    /// "secret" as ``facts(forKey:)``'s window holds it.
+    private static let secretWindow: UInt64 = 0x73_65_63_72_65_74
+
+    /// The facts of a key given its normal form's words. An exact key's facts are worked out
+    /// once: no exact key mentions a secret, and a key mentions one only if its normal form does.
+    private static func facts(normalized words: KeyWords, mentionsSecret: Bool) -> KeyFacts {
+        if let known = exactKeyFacts[words] { return known }
+        return KeyFacts(hint: suffixes.kind(of: words).map { $0 == .url ? .host : $0 }, isPackage: false, mentionsSecret: mentionsSecret)
     }
 
     /// The keys whose kind is looked up exactly (normalized).
     static var exactKeyNames: [String] { exactKeys.allKeys }
 
     /// ``facts(forKey:)`` of every exact key, by its normal form.
-    private static let exactKeyFacts = ByteKeyedTable(
+    private static let exactKeyFacts = KeyWordTable(
         exactKeys.allKeys.map { key in
             let exact = exactKeys[key]
             let hint = Array(key.utf8).withUnsafeBufferPointer { kind(forNormalizedKey: $0, exact: exact?.kind) }
@@ -216,10 +243,10 @@ enum ArgumentHints {
             for (suffix, kind) in suffixes where !suffix.isEmpty {
                 let bytes = Array(suffix.utf8)
                 precondition(bytes.count <= 16, "a key suffix is at most sixteen bytes")
-                let (low, high) = bytes.withUnsafeBufferPointer(Self.words)
-                let (lowMask, highMask) = Array(repeating: UInt8(0xFF), count: bytes.count).withUnsafeBufferPointer(Self.words)
+                let words = bytes.withUnsafeBufferPointer(KeyWords.init)
+                let mask = Array(repeating: UInt8(0xFF), count: bytes.count).withUnsafeBufferPointer(KeyWords.init)
                 groups[Int(bytes[bytes.count - 1] & 63)].append(
-                    Entry(low: low, high: high, lowMask: lowMask, highMask: highMask, count: bytes.count, kind: kind))
+                    Entry(low: words.low, high: words.high, lowMask: mask.low, highMask: mask.high, count: bytes.count, kind: kind))
             }
             for group in groups {
                 starts.append(entries.count)
@@ -228,28 +255,22 @@ enum ArgumentHints {
             starts.append(entries.count)
         }
 
-        /// The last sixteen bytes of `bytes` as two words, last byte lowest, zero-padded.
-        @inline(__always) private static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-            var low: UInt64 = 0
-            var high: UInt64 = 0
-            for i in 0..<min(16, bytes.count) {
-                let byte = UInt64(bytes[bytes.count - 1 - i])
-                if i < 8 { low |= byte << UInt64(8 * i) } else { high |= byte << UInt64(8 * (i - 8)) }
-            }
-            return (low, high)
-        }
-
         /// `.url` if `key` is longer than a URL suffix and ends with it, else `.path` if it is
         /// longer than a path suffix and ends with that, else `nil`.
         func kind(ofKey key: UnsafeBufferPointer<UInt8>) -> Policy.ArgumentKind? {
-            guard let last = key.last else { return nil }
+            kind(of: KeyWords(key))
+        }
+
+        /// ``kind(ofKey:)`` of the key whose words these are.
+        func kind(of key: KeyWords) -> Policy.ArgumentKind? {
+            guard key.count > 0 else { return nil }
+            let last = UInt8(truncatingIfNeeded: key.low)
             let group = starts[Int(last & 63)]..<starts[Int(last & 63) + 1]
             if group.isEmpty { return nil }
-            let (low, high) = Self.words(key)
             var found: Policy.ArgumentKind?
             for index in group {
                 let entry = entries[index]
-                guard key.count > entry.count, low & entry.lowMask == entry.low, high & entry.highMask == entry.high else { continue }
+                guard key.count > entry.count, key.low & entry.lowMask == entry.low, key.high & entry.highMask == entry.high else { continue }
                 if entry.kind == .url { return .url }
                 found = found ?? entry.kind
             }
