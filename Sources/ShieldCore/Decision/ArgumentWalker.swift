@@ -317,15 +317,24 @@ struct ArgumentWalker {
             var colons = high
             var blanks = high
             var lineFeeds = high
-            var offset = 0
-            while offset < bytes.count {
-                // Lanes past the end are zero: in no class.
-                let x = ByteLanes.load(base, offset, count: bytes.count)
+            @inline(__always) func classify(_ x: ByteLanes.Chunk) {
                 high |= x
                 colons |= ByteLanes.lanes(x, equalTo: 0x3A)
                 blanks |= ByteLanes.lanes(x, equalTo: 0x20) | ByteLanes.lanes(x, equalTo: 0x09) | ByteLanes.lanes(x, equalTo: 0x0D)
                 lineFeeds |= ByteLanes.lanes(x, equalTo: 0x0A)
-                offset += 16
+            }
+            if bytes.count < 16 {
+                // Lanes past the end are zero: in no class.
+                classify(ByteLanes.load(base, 0, count: bytes.count))
+            } else {
+                // Whole chunks, the last one ending at the end (it may overlap the one before:
+                // a byte classified twice is in the same classes).
+                var offset = 0
+                while offset + 16 < bytes.count {
+                    classify(base.loadUnaligned(fromByteOffset: offset, as: ByteLanes.Chunk.self))
+                    offset += 16
+                }
+                classify(base.loadUnaligned(fromByteOffset: bytes.count - 16, as: ByteLanes.Chunk.self))
             }
             isASCII = ByteLanes.bits(high) == 0
             hasColon = ByteLanes.bits(colons) != 0
