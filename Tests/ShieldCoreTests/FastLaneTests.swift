@@ -227,4 +227,31 @@ import Testing
             #expect(lookup(key) == nil, "\(String(reflecting: key))")
         }
     }
+
+    /// `looksLikePath` decides as its definition: not a URL, and opening like a path or holding
+    /// a `..` segment (the URL search now runs last, only when it can change the answer).
+    @Test func pathShapeMatchesItsDefinition() {
+        func reference(_ text: String) -> Bool {
+            guard !text.contains("://") else { return false }
+            let scalars = Array(text.unicodeScalars)
+            func at(_ i: Int) -> Unicode.Scalar { i < scalars.count ? scalars[i] : "\u{0}" }
+            let opens =
+                ["/", "\\", "~"].contains(at(0))
+                || (at(0) == "." && (["/", "\\"].contains(at(1)) || (at(1) == "." && (scalars.count == 2 || ["/", "\\"].contains(at(2))))))
+                || (at(0) == "%" && at(1) == "2" && (at(2) == "e" || at(2) == "E"))
+                || (scalars.count >= 3 && at(0).isASCII && Character(at(0)).isLetter && at(1) == ":" && ["/", "\\"].contains(at(2)))
+            let dotDot = text.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }.contains("..")
+            return opens || dotDot
+        }
+        var rng = SeededGenerator(state: 23)
+        let pieces = ["/", "\\", "~", ".", "..", "%2e", "%2E", "C:", "c", ":", "://", "http", "a", "é", " "]
+        var paths = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let expected = reference(text)
+            if expected { paths += 1 }
+            #expect(ArgumentWalker.looksLikePath(text) == expected, "\(String(reflecting: text))")
+        }
+        #expect(paths > 3000)
+    }
 }

@@ -250,11 +250,12 @@ struct ArgumentWalker {
         case .url?, .host?:
             // Clients trim surrounding whitespace (WHATWG trims spaces and controls, Python's
             // strip() Unicode spaces too) and WHATWG removes tabs and newlines anywhere.
+            // An ASCII URL judged whole above starts with its scheme and ends in a URL byte (no
+            // space or control to trim) and holds no inner white space: a space, vertical tab or
+            // form feed would have ended it.
+            if judgedWholeValue, isASCII { return nil }
             let trimmed = Self.trimmingSpacesAndControls(text)
             if trimmed.isEmpty { return nil }
-            // An ASCII URL judged whole above holds no inner white space: a space, vertical tab
-            // or form feed would have ended it.
-            if judgedWholeValue, isASCII, trimmed == text { return nil }
             if Self.hasInnerWhitespace(trimmed) {
                 return declared ? Finding(rule: "ssrf.unparsable-url", reason: "URL argument \(quote(text)) is not a single URL or host") : nil
             }
@@ -509,43 +510,44 @@ struct ArgumentWalker {
 
     /// A whole value that is a path although its key does not say so.
     static func looksLikePath(_ text: String) -> Bool {
-        guard !ByteSearch.contains(text, "://") else { return false }
-        let opensLikePath = text.withUTF8Bytes { bytes -> Bool in
+        text.withUTF8Bytes { bytes in
             func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
             func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") }
+            let opensLikePath: Bool
             switch byte(0) {
             // `/…`, `\…`, `~…`
-            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "~"): return true
+            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "~"): opensLikePath = true
             // `./…`, `../…` (either separator), `..`
             case UInt8(ascii: "."):
-                if isSeparator(byte(1)) { return true }
-                return byte(1) == UInt8(ascii: ".") && (bytes.count == 2 || isSeparator(byte(2)))
+                opensLikePath = isSeparator(byte(1)) || (byte(1) == UInt8(ascii: ".") && (bytes.count == 2 || isSeparator(byte(2))))
             // `%2e…`, `%2E…`
-            case UInt8(ascii: "%"): return byte(1) == UInt8(ascii: "2") && byte(2) | 0x20 == UInt8(ascii: "e")
+            case UInt8(ascii: "%"): opensLikePath = byte(1) == UInt8(ascii: "2") && byte(2) | 0x20 == UInt8(ascii: "e")
             // `C:\…`, `C:/…`
-            default: return bytes.count >= 3 && byte(0).isASCIILetter && byte(1) == UInt8(ascii: ":") && isSeparator(byte(2))
+            default: opensLikePath = bytes.count >= 3 && byte(0).isASCIILetter && byte(1) == UInt8(ascii: ":") && isSeparator(byte(2))
             }
+            // A URL is not a path: searched for only when the value otherwise looks like one.
+            guard opensLikePath || Self.hasDotDotSegment(bytes) else { return false }
+            return !Self.schemeSeparator.withUTF8Buffer { ByteSearch.search(bytes, $0, foldASCIICase: false) }
         }
-        return opensLikePath || Self.hasDotDotSegment(text)
     }
 
-    /// Whether a `/`- or `\\`-separated segment of `text` is exactly `..`, in one pass.
-    static func hasDotDotSegment(_ text: String) -> Bool {
-        text.withUTF8Bytes { bytes in
-            var segmentLength = 0
-            var dots = 0
-            for byte in bytes {
-                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
-                    if segmentLength == 2 && dots == 2 { return true }
-                    segmentLength = 0
-                    dots = 0
-                } else {
-                    segmentLength += 1
-                    if byte == UInt8(ascii: ".") { dots += 1 }
-                }
+    private static let schemeSeparator: StaticString = "://"
+
+    /// Whether a `/`- or `\\`-separated segment of `bytes` is exactly `..`, in one pass.
+    static func hasDotDotSegment(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") {
+                if segmentLength == 2 && dots == 2 { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
             }
-            return segmentLength == 2 && dots == 2
         }
+        return segmentLength == 2 && dots == 2
     }
 
     /// A whole value that is a destination although its key does not say so: a dotted-quad
