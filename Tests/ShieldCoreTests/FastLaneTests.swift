@@ -7,6 +7,25 @@ import Testing
 @Suite struct FastLaneTests {
     static let context = EvaluationContext(homeDirectory: "/home/user", workingDirectory: "/workspace")
 
+    /// Up to `maxPieces` random `pieces`, joined.
+    static func randomText(_ pieces: [String], maxPieces: Int, _ rng: inout SeededGenerator) -> String {
+        (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+    }
+
+    /// Checks `shortcut` against `reference` on 20,000 texts of up to five `pieces`; returns
+    /// how many the reference said yes to, for the caller to check the texts cover both answers.
+    static func agreements(seed: UInt64, _ pieces: [String], _ shortcut: (String) -> Bool, _ reference: (String) -> Bool) -> Int {
+        var rng = SeededGenerator(state: seed)
+        var yes = 0
+        for _ in 0..<20_000 {
+            let text = randomText(pieces, maxPieces: 5, &rng)
+            let expected = reference(text)
+            if expected { yes += 1 }
+            #expect(shortcut(text) == expected, "\(String(reflecting: text))")
+        }
+        return yes
+    }
+
     /// Paths built from segments that hit the deny lists, dot segments, encodings, case and the
     /// prefixes the plain lane handles (`/`, `~/`, relative) and those it must leave alone.
     static func paths(count: Int, seed: UInt64) -> [String] {
@@ -87,7 +106,7 @@ import Testing
         var rng = SeededGenerator(state: 3)
         let pieces = ["s", "S", "e", "E", "c", "r", "t", "T", "secret", "SECRET", "Secre", "_", "x", "é", "ſ"]
         for _ in 0..<5000 {
-            let key = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let key = Self.randomText(pieces, maxPieces: 6, &rng)
             #expect(ArgumentHints.mentionsSecret(key) == key.lowercased().contains("secret"), "\(String(reflecting: key))")
         }
     }
@@ -127,7 +146,7 @@ import Testing
         let pieces = ArgumentHints.urlSuffixes + ArgumentHints.pathSuffixes + ["s", "x", "base", "o", "ry", "l", "ri", "files", "sourcepath", "é"]
         var suffixed = 0
         for _ in 0..<20_000 {
-            let key = (0..<Int.random(in: 0...3, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let key = Self.randomText(pieces, maxPieces: 3, &rng)
             func ends(_ list: [String]) -> Bool { list.contains { key.utf8.count > $0.utf8.count && key.hasSuffix($0) } }
             let expected: Policy.ArgumentKind? = ends(ArgumentHints.urlSuffixes) ? .url : ends(ArgumentHints.pathSuffixes) ? .path : nil
             if expected != nil { suffixed += 1 }
@@ -143,7 +162,7 @@ import Testing
         let pieces = ["a", "http", ":", " ", "\t", "\n", "\r", "é", "/", "0", "xyzxyzxyzxyzxyz", "\u{7F}", "\u{80}"]
         var classified = (colon: 0, whitespace: 0, lineFeed: 0, nonASCII: 0, long: 0)
         for _ in 0..<5000 {
-            let text = (0..<Int.random(in: 0...150, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let text = Self.randomText(pieces, maxPieces: 150, &rng)
             let shape = text.withUTF8Bytes(ArgumentWalker.TextShape.init)
             let bytes = Array(text.utf8)
             #expect(shape.isASCII == bytes.allSatisfy { $0 < 0x80 }, "\(String(reflecting: text))")
@@ -178,18 +197,10 @@ import Testing
             let name = host.lowercased()
             return host.contains(".") || name == "localhost" || name.hasSuffix(".localhost") || HostClassifier.metadataNames.contains(name)
         }
-        var rng = SeededGenerator(state: 17)
         let pieces = [
             "1", "27", ".", ":", "[", "::1]", "@", "localhost", "a.localhost", "example", ".com", "80", "65536", "x", "metadata.google.internal", "é",
         ]
-        var hosts = 0
-        for _ in 0..<20_000 {
-            let text = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
-            let expected = reference(text)
-            if expected { hosts += 1 }
-            #expect(ArgumentWalker.looksLikeHostValue(text) == expected, "\(String(reflecting: text))")
-        }
-        #expect(hosts > 1000)
+        #expect(Self.agreements(seed: 17, pieces, ArgumentWalker.looksLikeHostValue, reference) > 1000)
     }
 
     /// The one-pass key reader agrees with normalizing first: the hint of ``ArgumentHints/kind(forKey:)``,
@@ -202,7 +213,7 @@ import Testing
             + ["bash", "Run", "terminal", "cmd", "Shell", "exec", "ute"]
         var (kinds, shells) = (0, 0)
         for _ in 0..<20_000 {
-            let key = (0..<Int.random(in: 0...4, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let key = Self.randomText(pieces, maxPieces: 4, &rng)
             let facts = ArgumentHints.facts(forKey: key)
             let hint = ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }
             if hint != nil { kinds += 1 }
@@ -243,15 +254,7 @@ import Testing
             let dotDot = text.split(omittingEmptySubsequences: false) { $0 == "/" || $0 == "\\" }.contains("..")
             return opens || dotDot
         }
-        var rng = SeededGenerator(state: 23)
         let pieces = ["/", "\\", "~", ".", "..", "%2e", "%2E", "C:", "c", ":", "://", "http", "a", "é", " "]
-        var paths = 0
-        for _ in 0..<20_000 {
-            let text = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
-            let expected = reference(text)
-            if expected { paths += 1 }
-            #expect(ArgumentWalker.looksLikePath(text) == expected, "\(String(reflecting: text))")
-        }
-        #expect(paths > 3000)
+        #expect(Self.agreements(seed: 23, pieces, ArgumentWalker.looksLikePath, reference) > 3000)
     }
 }
