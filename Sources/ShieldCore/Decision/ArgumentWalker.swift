@@ -19,19 +19,33 @@ struct ArgumentWalker {
         case embeddedJSON
     }
 
+    /// How a value is reached from the container holding it.
+    private enum Step {
+        /// The arguments themselves.
+        case root
+        /// Under its own key (``Frame/key``).
+        case member
+        case index(Int)
+        /// The document a string holds.
+        case embeddedJSON
+    }
+
     private struct Frame {
         var value: JSONValue
-        /// Arena index of this value's path.
-        var path: Int
+        /// Arena index of the container holding this value (-1: the arguments root).
+        var parent: Int
+        var step: Step
         /// The nearest object key above this value (arrays inherit their key).
         var key: String?
         var depth: Int
         var embedding: Int
     }
 
-    /// A visited value's place: its parent's arena index (-1 for the root's children) and how
-    /// it is reached from there. A struct rather than a tuple, so the arena is destroyed by
-    /// specialized code rather than through a tuple's type metadata.
+    /// A visited container's place: its parent's arena index (-1 for the root's children) and
+    /// how it is reached from there. Only containers (and strings holding JSON) get one: a
+    /// scalar's path is built from its frame when a finding needs it. A struct rather than a
+    /// tuple, so the arena is destroyed by specialized code rather than through a tuple's type
+    /// metadata.
     private struct Place {
         var parent: Int
         var component: Component
@@ -55,16 +69,16 @@ struct ArgumentWalker {
         var stack: [Frame] = []
         // Enough for a typical call's arguments without growing.
         stack.reserveCapacity(16)
-        arena.reserveCapacity(32)
-        stack.append(Frame(value: root, path: -1, key: nil, depth: 0, embedding: 0))
+        arena.reserveCapacity(16)
+        stack.append(Frame(value: root, parent: -1, step: .root, key: nil, depth: 0, embedding: 0))
         while let frame = stack.popLast() {
             nodes += 1
             if nodes > engine.limits.maxNodes {
                 return Finding(
-                    rule: "args.too-many-nodes", reason: "arguments hold more than \(engine.limits.maxNodes) values", path: render(frame.path))
+                    rule: "args.too-many-nodes", reason: "arguments hold more than \(engine.limits.maxNodes) values", path: render(frame))
             }
             if frame.depth > engine.limits.maxDepth {
-                return Finding(rule: "args.too-deep", reason: "arguments nest deeper than \(engine.limits.maxDepth) levels", path: render(frame.path))
+                return Finding(rule: "args.too-deep", reason: "arguments nest deeper than \(engine.limits.maxDepth) levels", path: render(frame))
             }
             switch frame.value {
             case .null, .bool:
@@ -75,7 +89,7 @@ struct ArgumentWalker {
                 let facts = frame.key.map { keyFacts(for: $0) }
                 let (kind, _) = kind(for: frame, facts: facts)
                 if kind == .host || kind == .url, let finding = engine.egress.check(hostValue: Substring(number), lenient: true) {
-                    return located(finding, frame.path)
+                    return located(finding, frame)
                 }
             case .string(let text):
                 if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
@@ -87,27 +101,27 @@ struct ArgumentWalker {
                     if words.count == elements.count,
                         let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " "))
                     {
-                        return located(finding, frame.path)
+                        return located(finding, frame)
                     }
                 }
                 // Push in reverse so elements are visited in order.
+                let path = place(frame)
                 for (index, element) in elements.enumerated().reversed() {
                     stack.append(
-                        Frame(
-                            value: element, path: child(frame.path, .index(index)), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding
-                        ))
+                        Frame(value: element, parent: path, step: .index(index), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding))
                 }
             case .object(let members):
                 // A process-spawning shape: {"program": "/bin/sh", "arguments": ["-c", "…"]}.
                 if let commandLine = Self.spawnedCommandLine(members), let finding = engine.commands.check(commandLine: commandLine) {
-                    return located(finding, frame.path)
+                    return located(finding, frame)
                 }
+                let path = members.isEmpty ? -1 : place(frame)
                 for member in members.reversed() {
-                    let path = child(frame.path, .key(member.key))
                     if let finding = checkKey(member.key) {
-                        return located(finding, path)
+                        return located(finding, Frame(value: .null, parent: path, step: .member, key: member.key, depth: 0, embedding: 0))
                     }
-                    stack.append(Frame(value: member.value, path: path, key: member.key, depth: frame.depth + 1, embedding: frame.embedding))
+                    stack.append(
+                        Frame(value: member.value, parent: path, step: .member, key: member.key, depth: frame.depth + 1, embedding: frame.embedding))
                 }
             }
         }
@@ -130,7 +144,7 @@ struct ArgumentWalker {
     }
 
     private mutating func check(string text: String, frame: Frame, stack: inout [Frame]) -> Finding? {
-        if let finding = spend(text) { return located(finding, frame.path) }
+        if let finding = spend(text) { return located(finding, frame) }
 
         // A string holding a JSON document is walked as part of the arguments: its keys and
         // values (with escapes decoded) get every check, and findings get precise paths.
@@ -147,16 +161,16 @@ struct ArgumentWalker {
                     return located(
                         Finding(
                             rule: "args.too-deep", reason: "JSON documents are nested inside strings more than \(engine.limits.maxEmbeddedJSON) times"
-                        ), frame.path)
+                        ), frame)
                 }
                 stack.append(
                     Frame(
-                        value: embedded, path: child(frame.path, .embeddedJSON), key: frame.key, depth: frame.depth + 1,
+                        value: embedded, parent: place(frame), step: .embeddedJSON, key: frame.key, depth: frame.depth + 1,
                         embedding: frame.embedding + 1))
                 return nil
             } catch  where error.isLimit {
                 let rule = if case .tooManyNodes = error.kind { "args.too-many-nodes" } else { "args.too-deep" }
-                return located(Finding(rule: rule, reason: "JSON inside this string exceeds the evaluation bounds (\(error))"), frame.path)
+                return located(Finding(rule: rule, reason: "JSON inside this string exceeds the evaluation bounds (\(error))"), frame)
             } catch {
                 // Not JSON: checked as text below.
             }
@@ -166,7 +180,7 @@ struct ArgumentWalker {
         if let finding = checkText(
             text, kind: kind, declared: declared, allowVersionOperators: facts.isPackage, keyMentionsSecret: facts.mentionsSecret)
         {
-            return located(finding, frame.path)
+            return located(finding, frame)
         }
         return nil
     }
@@ -197,7 +211,7 @@ struct ArgumentWalker {
         guard let key = frame.key else { return (tool.isShell ? .command : nil, false) }
         if !tool.argumentKinds.isEmpty {
             if let declared = tool.argumentKinds[key] { return (declared, true) }
-            if let declared = tool.argumentKinds[dottedPath(frame.path)] { return (declared, true) }
+            if let declared = tool.argumentKinds[dottedPath(frame)] { return (declared, true) }
         }
         if tool.isShell { return (.command, false) }
         if key.utf8.count == 5, key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
@@ -591,21 +605,35 @@ struct ArgumentWalker {
         return nil
     }
 
-    private mutating func child(_ parent: Int, _ component: Component) -> Int {
-        arena.append(Place(parent: parent, component: component))
+    /// How `frame`'s value is reached from its container; `nil` for the root.
+    private static func component(_ frame: Frame) -> Component? {
+        switch frame.step {
+        case .root: nil
+        case .member: frame.key.map(Component.key)
+        case .index(let index): .index(index)
+        case .embeddedJSON: .embeddedJSON
+        }
+    }
+
+    /// Records the container (or JSON-holding string) in `frame` in the arena: the parent of
+    /// what it holds. The root needs no entry: its children's parent is -1.
+    private mutating func place(_ frame: Frame) -> Int {
+        guard let component = Self.component(frame) else { return -1 }
+        arena.append(Place(parent: frame.parent, component: component))
         return arena.count - 1
     }
 
-    private func located(_ finding: Finding, _ path: Int) -> Finding {
+    private func located(_ finding: Finding, _ frame: Frame) -> Finding {
         var finding = finding
-        if finding.path == nil { finding.path = render(path) }
+        if finding.path == nil { finding.path = render(frame) }
         return finding
     }
 
     /// `$.a.b[2]["odd key"](json).c`
-    private func render(_ index: Int) -> String {
+    private func render(_ frame: Frame) -> String {
         var components: [Component] = []
-        var i = index
+        if let last = Self.component(frame) { components.append(last) }
+        var i = frame.parent
         while i >= 0 {
             components.append(arena[i].component)
             i = arena[i].parent
@@ -621,10 +649,12 @@ struct ArgumentWalker {
         return text
     }
 
-    /// Keys from the arguments root joined with `.`, arrays and embedded JSON transparent.
-    private func dottedPath(_ index: Int) -> String {
+    /// Keys from the arguments root to `frame`'s value joined with `.`, arrays and embedded
+    /// JSON transparent.
+    private func dottedPath(_ frame: Frame) -> String {
         var keys: [String] = []
-        var i = index
+        if case .member = frame.step, let key = frame.key { keys.append(key) }
+        var i = frame.parent
         while i >= 0 {
             if case .key(let key) = arena[i].component { keys.append(key) }
             i = arena[i].parent
