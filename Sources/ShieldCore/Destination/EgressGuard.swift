@@ -17,9 +17,13 @@ final class EgressGuard: Sendable {
     let allowHosts: [HostPattern]
     let denyHosts: [HostPattern]
     let allowInternal: [HostPattern]
+    /// Whether each of ``URLReference/commonSchemes`` is allowed: the plain lane asks by index,
+    /// comparing no strings.
+    let allowsCommonScheme: [Bool]
 
     init(_ egress: Policy.Egress) {
         allowedSchemes = Array(Set(egress.allowedSchemes))
+        allowsCommonScheme = URLReference.commonSchemes.map(egress.allowedSchemes.contains)
         denyPrivate = egress.denyPrivateAddresses
         // Patterns were validated by the policy loader; an invalid one built in code is dropped
         // from allow lists (fail closed) and cannot be dropped from the deny list silently.
@@ -93,7 +97,7 @@ final class EgressGuard: Sendable {
             return false
         }
         if asWholeValue {
-            guard let scheme = URLReference.commonScheme(UnsafeBufferPointer(rebasing: bytes[parts.scheme])), allowedSchemes.contains(scheme) else {
+            guard let scheme = URLReference.commonSchemeIndex(UnsafeBufferPointer(rebasing: bytes[parts.scheme])), allowsCommonScheme[scheme] else {
                 return false
             }
         }

@@ -172,16 +172,23 @@ public struct URLReference: Sendable, Hashable {
     }
 
     /// The schemes most URLs have, as constants: no `String` is built for them.
-    static func commonScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    static let commonSchemes = ["https", "http", "wss", "ws"]
+
+    /// The position in ``commonSchemes`` of the scheme `bytes` spell in any case, or `nil`.
+    static func commonSchemeIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         func equals(_ literal: StaticString) -> Bool {
             bytes.count == literal.utf8CodeUnitCount
                 && literal.withUTF8Buffer { literal in zip(bytes, literal).allSatisfy { $0 | 0x20 == $1 } }
         }
-        if equals("https") { return "https" }
-        if equals("http") { return "http" }
-        if equals("wss") { return "wss" }
-        if equals("ws") { return "ws" }
+        if equals("https") { return 0 }
+        if equals("http") { return 1 }
+        if equals("wss") { return 2 }
+        if equals("ws") { return 3 }
         return nil
+    }
+
+    static func commonScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        commonSchemeIndex(bytes).map { commonSchemes[$0] }
     }
 
     /// ASCII bytes lower-cased into a new `String`.
