@@ -136,11 +136,11 @@ struct ArgumentWalker {
         // Most keys are short ASCII words: shorter than any credential, with no colon for a URL
         // and no byte outside ASCII for hidden text, they hold nothing ``checkText`` looks for
         // unless the policy has blocked patterns.
+        guard engine.blockedArgPatterns.isEmpty else { return checkText(key, kind: .text) }
         let plain = key.withUTF8Bytes { bytes in
-            bytes.count < SecretScanner.shortestCredential && bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: ":") }
+            bytes.count < SecretScanner.shortestCredential && !bytes.contains { $0 >= 0x80 || $0 == UInt8(ascii: ":") }
         }
-        if plain, engine.blockedArgPatterns.isEmpty { return nil }
-        return checkText(key, kind: .text)
+        return plain ? nil : checkText(key, kind: .text)
     }
 
     private mutating func check(string text: String, frame: Frame, stack: inout [Frame]) -> Finding? {
