@@ -118,7 +118,7 @@ struct ArgumentWalker {
                 let path = members.isEmpty ? -1 : place(frame)
                 for member in members.reversed() {
                     if let finding = checkKey(member.key) {
-                        return located(finding, Frame(value: .null, parent: path, step: .member, key: member.key, depth: 0, embedding: 0))
+                        return located(finding, at: render(path, then: .key(member.key)))
                     }
                     stack.append(
                         Frame(value: member.value, parent: path, step: .member, key: member.key, depth: frame.depth + 1, embedding: frame.embedding))
@@ -624,16 +624,27 @@ struct ArgumentWalker {
     }
 
     private func located(_ finding: Finding, _ frame: Frame) -> Finding {
+        located(finding, at: render(frame))
+    }
+
+    /// `finding`, given `path` unless it names its own; the path is built only when needed.
+    private func located(_ finding: Finding, at path: @autoclosure () -> String) -> Finding {
         var finding = finding
-        if finding.path == nil { finding.path = render(frame) }
+        if finding.path == nil { finding.path = path() }
         return finding
     }
 
-    /// `$.a.b[2]["odd key"](json).c`
+    /// The JSON path of `frame`'s value.
     private func render(_ frame: Frame) -> String {
+        render(frame.parent, then: Self.component(frame))
+    }
+
+    /// `$.a.b[2]["odd key"](json).c`: the path of the container at arena index `parent` (-1 for
+    /// the root), then `last`.
+    private func render(_ parent: Int, then last: Component?) -> String {
         var components: [Component] = []
-        if let last = Self.component(frame) { components.append(last) }
-        var i = frame.parent
+        if let last { components.append(last) }
+        var i = parent
         while i >= 0 {
             components.append(arena[i].component)
             i = arena[i].parent
