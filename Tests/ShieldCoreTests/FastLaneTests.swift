@@ -257,4 +257,19 @@ import Testing
         let pieces = ["/", "\\", "~", ".", "..", "%2e", "%2E", "C:", "c", ":", "://", "http", "a", "é", " "]
         #expect(Self.agreements(seed: 23, pieces, ArgumentWalker.looksLikePath, reference) > 3000)
     }
+
+    /// Only containers are recorded for paths: a finding on a key, on a scalar in an array and
+    /// inside JSON held in a string still names its exact place.
+    @Test func findingPathsNameTheirPlace() throws {
+        let engine = DecisionEngine(policy: try PolicyCatalog().load(name: "default"), context: Self.context)
+        let token = "ghp_" + String("R8xq2LmZ7vT4nW9kP3sY6dH1cJ5fB0gA2eU7".reversed())
+        let badKey = ToolCall(
+            name: "t", arguments: .object([("outer", .array([.string("fine"), .object([("ok", .null), (token, .string("v"))])]))]))
+        #expect(engine.evaluate(badKey).path == "$.outer[1]" + JSONPath.member(token))
+        let embedded = ToolCall(
+            name: "t", arguments: .object([("a", .object([("doc", .string(#"{"x": ["fine", "http://127.0.0.1/"]}"#))]))]))
+        let decision = engine.evaluate(embedded)
+        #expect(decision.rule == "ssrf.private-address")
+        #expect(decision.path == "$.a.doc(json).x[1]")
+    }
 }
