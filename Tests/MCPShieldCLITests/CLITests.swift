@@ -208,6 +208,12 @@ struct CLI {
         #expect(escaped.status == 1)
         #expect(escaped.stdout.contains("path.outside-root"))
         #expect(escaped.stdout.contains("after resolving symbolic links"))
+        // A dangling link: writing through it creates its target, outside the root.
+        try FileManager.default.createSymbolicLink(
+            atPath: workspace.appendingPathComponent("drop").path, withDestinationPath: "/etc/cron.d/mcp-shield-\(UUID().uuidString)")
+        let dangling = try CLI.run(["inspect", "write_file", "--policy-file", policy.path, "--args", #"{"path":"drop"}"#])
+        #expect(dangling.status == 1)
+        #expect(dangling.stdout.contains("path.outside-root"))
         // /dev/fd/.. is /proc/self to the kernel, not /dev.
         let proc = try CLI.run(["inspect", "read_file", "--args", #"{"path":"/dev/fd/../environ"}"#])
         #expect(proc.status == 1)
