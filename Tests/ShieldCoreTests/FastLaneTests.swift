@@ -272,4 +272,31 @@ import Testing
         #expect(decision.rule == "ssrf.private-address")
         #expect(decision.path == "$.a.doc(json).x[1]")
     }
+
+    /// Shell words are read by byte where they are ASCII; other characters keep their Unicode
+    /// meaning (a letter of any script names a `name=value`; a digit of any script ends an
+    /// interpreter's version).
+    @Test func shellWordShortcutsAgreeWithCharacters() {
+        let pieces = ["a", "Z", "0", "_", "-", "=", "@", "/", "é", "ключ", "٣", "→", " ", "."]
+        for dash in [false, true] {
+            let reference = { (text: String) in text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || (dash && $0 == "-") } }
+            #expect(Self.agreements(seed: dash ? 29 : 31, pieces, { CommandGuard.isName(Substring($0), dash: dash) }, reference) > 1000)
+        }
+        let interpreter = { (name: String) -> String in
+            var base = Substring(name)
+            while let last = base.last, last.isNumber || last == "." { base = base.dropLast() }
+            return base.isEmpty ? name : String(base)
+        }
+        var renamed = 0
+        var rng = SeededGenerator(state: 37)
+        for _ in 0..<20_000 {
+            let name = Self.randomText(["sh", "python", "3", ".", "12", "٣", "é", "-"], maxPieces: 4, &rng)
+            let expected = interpreter(name)
+            if expected != name { renamed += 1 }
+            #expect(CommandGuard.interpreterName(name) == expected, "\(name)")
+        }
+        #expect(renamed > 3000)
+        #expect(CommandGuard.pathCandidates(in: "ключ=/etc/shadow") == ["/etc/shadow"])
+        #expect(CommandGuard.pathCandidates(in: "→=/etc/shadow") == ["→=/etc/shadow"])
+    }
 }

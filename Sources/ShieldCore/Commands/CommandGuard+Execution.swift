@@ -19,7 +19,7 @@ extension CommandGuard {
                 scripts.append(rest.joined(separator: " "))
             }
             // A brace expansion as the command word: `{bash,-c,'rm -rf ~'}` runs bash -c 'rm -rf ~'.
-            if let first = words.first, first.hasPrefix("{"), first.hasSuffix("}"), first.contains(",") {
+            if let first = words.first, first.hasPrefix("{"), first.hasSuffix("}"), first.contains(ascii: ",") {
                 let expanded = braceExpansions(first).dropFirst()
                 scripts.append(expanded.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " "))
             }
@@ -32,7 +32,7 @@ extension CommandGuard {
                 while next < words.count, words[next].hasPrefix("-") || words[next].hasPrefix("+") {
                     let flag = words[next]
                     next += 1
-                    if flag == "--command" || (!flag.hasPrefix("--") && flag.dropFirst().contains("c")) {
+                    if flag == "--command" || (!flag.hasPrefix("--") && flag.dropFirst().contains(ascii: "c")) {
                         while next < words.count, words[next] == "--" { next += 1 }
                         if next < words.count { scripts.append(words[next]) }
                         break
@@ -41,7 +41,7 @@ extension CommandGuard {
             }
             // Here-strings and here-documents given to a shell are scripts too.
             if shells.contains(interpreterName(program.name)) {
-                scripts += command.redirectTargets.filter { $0.contains(" ") || $0.contains("|") || $0.contains(";") }
+                scripts += command.redirectTargets.filter { $0.contains(ascii: " ") || $0.contains(ascii: "|") || $0.contains(ascii: ";") }
             }
         }
         return scripts
@@ -49,6 +49,9 @@ extension CommandGuard {
 
     /// `python3.12` → `python`, `bash5` → `bash`: interpreters by family.
     static func interpreterName(_ name: String) -> String {
+        // Most names end in neither a digit nor a dot (by byte; a non-ASCII last byte may be a
+        // digit of another script, and goes the long way).
+        if let last = name.utf8.last, last < 0x80, last &- UInt8(ascii: "0") >= 10, last != UInt8(ascii: ".") { return name }
         var base = Substring(name)
         while let last = base.last, last.isNumber || last == "." { base = base.dropLast() }
         return base.isEmpty ? name : String(base)
@@ -136,7 +139,7 @@ extension CommandGuard {
             for later in commands[(index + 1)...] {
                 guard let program = later.program else { continue }
                 if program.name == "chmod",
-                    later.arguments.contains(where: { $0.contains("x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") })
+                    later.arguments.contains(where: { $0.contains(ascii: "x") || $0.hasSuffix("755") || $0.hasSuffix("777") || $0.hasSuffix("700") })
                 {
                     return Finding(rule: "command.download-exec", reason: "command downloads a file (\(downloader)) and makes it executable")
                 }
@@ -174,7 +177,7 @@ extension CommandGuard {
             }
         }
         if remoteName {
-            for argument in arguments where argument.contains("://") {
+            for argument in arguments where ByteSearch.contains(argument, "://") {
                 let path = argument.split(separator: "?").first.map(String.init) ?? argument
                 files.insert(basename(path))
             }
@@ -183,6 +186,7 @@ extension CommandGuard {
     }
 
     static func basename(_ path: String) -> String {
-        String(path.split(separator: "/").last ?? Substring(path))
+        guard path.contains(ascii: "/") else { return path }
+        return String(path.split(separator: "/").last ?? Substring(path))
     }
 }

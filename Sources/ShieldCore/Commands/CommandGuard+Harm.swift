@@ -7,7 +7,7 @@ extension CommandGuard {
         let allCommands = syntax.commands
         for command in allCommands {
             for word in command.words + command.redirectTargets {
-                for device in ["/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/"] where word.contains(device) {
+                for device in ["/dev/tcp/", "/dev/udp/", "/inet/tcp/", "/inet/udp/"] where ByteSearch.contains(word, device) {
                     return Finding(rule: "command.reverse-shell", reason: "command opens a network socket through \(device.dropLast())")
                 }
             }
@@ -16,14 +16,14 @@ extension CommandGuard {
             if Self.netcats.contains(program.name) {
                 for argument in arguments
                 where argument == "-c" || argument.hasPrefix("--exec") || argument.hasPrefix("--sh-exec") || argument.hasPrefix("--lua-exec")
-                    || (argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.contains("e"))
+                    || (argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.contains(ascii: "e"))
                 {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) \(argument) connects a program to a network socket")
                 }
             }
             if program.name == "socat",
                 arguments.contains(where: {
-                    let a = $0.lowercased(); return a.hasPrefix("exec:") || a.hasPrefix("system:") || a.contains(",exec:")
+                    let a = $0.lowercased(); return a.hasPrefix("exec:") || a.hasPrefix("system:") || ByteSearch.contains(a, ",exec:")
                 })
             {
                 return Finding(rule: "command.reverse-shell", reason: "socat connects a program to a network socket")
@@ -34,12 +34,12 @@ extension CommandGuard {
             let family = Self.interpreterName(program.name)
             if ["python", "perl", "ruby", "php", "node", "nodejs", "lua", "awk", "gawk"].contains(family) {
                 let code = arguments.joined(separator: " ").lowercased()
-                let opensSocket = ["socket", "fsockopen", "io::socket", "net.connect", "tcpsocket"].contains(where: code.contains)
+                let opensSocket = ["socket", "fsockopen", "io::socket", "net.connect", "tcpsocket"].contains { ByteSearch.contains(code, $0) }
                 if opensSocket,
                     [
                         "subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec", "spawn", "child_process", "popen", "system", "proc_open",
                         "fdopen", "sh -i", "`",
-                    ].contains(where: code.contains)
+                    ].contains { ByteSearch.contains(code, $0) }
                 {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) code connects a socket to a shell")
                 }
@@ -75,7 +75,7 @@ extension CommandGuard {
             case "rm":
                 // Long options may be abbreviated (`--recur`).
                 let recursive = options.contains {
-                    ($0.count >= 5 && "--recursive".hasPrefix($0)) || (!$0.hasPrefix("--") && ($0.contains("r") || $0.contains("R")))
+                    ($0.count >= 5 && "--recursive".hasPrefix($0)) || (!$0.hasPrefix("--") && ($0.contains(ascii: "r") || $0.contains(ascii: "R")))
                 }
                 if options.contains("--no-preserve-root") {
                     return Finding(rule: "command.destructive", reason: "rm --no-preserve-root deletes the whole filesystem")
@@ -84,7 +84,7 @@ extension CommandGuard {
                     return Finding(rule: "command.destructive", reason: "rm -r on \(target) deletes a system, home or working directory")
                 }
             case "chmod", "chown", "chgrp":
-                let recursive = options.contains { $0 == "--recursive" || (!$0.hasPrefix("--") && $0.contains("R")) }
+                let recursive = options.contains { $0 == "--recursive" || (!$0.hasPrefix("--") && $0.contains(ascii: "R")) }
                 if recursive, let target = operands.dropFirst().first(where: isCriticalTarget) {
                     return Finding(rule: "command.destructive", reason: "\(program.name) -R on \(target) changes a whole system or home tree")
                 }
@@ -130,6 +130,8 @@ extension CommandGuard {
     /// `bomb() { bomb | bomb & }`, `function f { f|f & }`. Linear: each body is read at most
     /// 512 characters.
     func forkBomb(_ line: String) -> Finding? {
+        // A body in braces and a pipe or background job in it: most lines have neither.
+        guard line.contains(ascii: "{"), line.contains(ascii: "}"), line.contains(ascii: "|") || line.contains(ascii: "&") else { return nil }
         let compact = Array(line.unicodeScalars.filter { !$0.properties.isWhitespace })
         // Where the next "}" and the next "|" or "&" are, from each position: one pass from the end.
         var nextClose = [Int](repeating: compact.count, count: compact.count + 1)
@@ -149,7 +151,7 @@ extension CommandGuard {
             if name.hasPrefix("function"), name.count > 8 { name.removeFirst(8) }
             guard !name.isEmpty else { continue }
             let body = String(String.UnicodeScalarView(compact[(open + 1)..<bodyEnd]))
-            if body.contains("\(name)|\(name)") || body.contains("\(name)&\(name)") {
+            if ByteSearch.contains(body, "\(name)|\(name)") || ByteSearch.contains(body, "\(name)&\(name)") {
                 return Finding(rule: "command.destructive", reason: "command defines a fork bomb (\(name)() calls itself twice)")
             }
         }

@@ -62,7 +62,7 @@ extension CommandGuard {
     /// `scp f user@internal:/tmp`, `socat - TCP:127.0.0.1:22`) and `curl --resolve`/`--connect-to`.
     func networkTargets(_ syntax: ShellSyntax) -> Finding? {
         for command in syntax.commands {
-            for word in command.words where word.contains(":") {
+            for word in command.words where word.contains(ascii: ":") {
                 for expanded in Self.braceExpansions(word) {
                     for url in URLFinder.urls(in: expanded, quotesTerminate: false) {
                         if case .finding(let finding) = egress.check(url: url, asWholeValue: false) { return finding }
@@ -91,7 +91,7 @@ extension CommandGuard {
                         if let finding = egress.check(hostValue: target, lenient: true) { return finding }
                     }
                 }
-                guard !argument.hasPrefix("-"), !argument.contains("://") else { continue }
+                guard !argument.hasPrefix("-"), !ByteSearch.contains(argument, "://") else { continue }
                 var host = Substring(argument)
                 if program.name == "socat" {
                     let parts = argument.split(separator: ":")
@@ -115,7 +115,7 @@ extension CommandGuard {
 
     /// Bash brace expansion of one `{a,b,…}` group (what `curl http://{a,b}/` contacts), bounded.
     static func braceExpansions(_ word: String) -> [String] {
-        guard let open = word.firstIndex(of: "{"), let close = word[open...].firstIndex(of: "}") else { return [word] }
+        guard word.contains(ascii: "{"), let open = word.firstIndex(of: "{"), let close = word[open...].firstIndex(of: "}") else { return [word] }
         let alternatives = word[word.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false)
         guard alternatives.count > 1, alternatives.count <= 32 else { return [word] }
         return [word] + alternatives.map { String(word[..<open]) + $0 + String(word[word.index(after: close)...]) }

@@ -90,7 +90,7 @@ final class CommandGuard: Sendable {
         if value.hasPrefix("-") {
             return Finding(rule: "command.option-injection", reason: "value \(quote(value)) starts with \"-\" and would be read as an option")
         }
-        if value.contains("://") { return nil }
+        if ByteSearch.contains(value, "://") { return nil }
         let scalars = Array(value.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
             let isVersionConstraint =
@@ -101,7 +101,7 @@ final class CommandGuard: Sendable {
             case ";", "|", "&", "`", ">", "<", "\n", "\r":
                 return Finding(
                     rule: "command.shell-metachar", reason: "value \(quote(value)) contains the shell metacharacter \(quote(String(scalar)))")
-            case "$" where value.contains("$(") || value.contains("${"):
+            case "$" where ByteSearch.contains(value, "$(") || ByteSearch.contains(value, "${"):
                 return Finding(rule: "command.shell-metachar", reason: "value \(quote(value)) contains a shell substitution")
             default:
                 continue
@@ -131,9 +131,9 @@ final class CommandGuard: Sendable {
             t = t.hasSuffix("/") ? t.dropLast() : t.dropLast(2)
         }
         if t.hasPrefix("${HOME"), let close = t.firstIndex(of: "}") { t = "$HOME" + t[t.index(after: close)...] }
-        if t.hasPrefix("~"), !t.contains("/") { return true }  // ~ or ~user
+        if t.hasPrefix(ascii: "~"), !t.contains(ascii: "/") { return true }  // ~ or ~user
         if ["", "/", "*", ".", "./*", "~", "$HOME", "..", "../*"].contains(t) { return true }
-        if t.hasPrefix("/") && !t.dropFirst().contains("/") { return true }
+        if t.hasPrefix(ascii: "/") && !t.dropFirst().contains(ascii: "/") { return true }
         let segments = t.split(separator: "/")
         if t.hasPrefix("/home/") && segments.count == 2 { return true }
         return "/" + paths.home.joined(separator: "/") == t
@@ -146,29 +146,45 @@ final class CommandGuard: Sendable {
         for expanded in braceExpansions(word) {
             var text = Substring(expanded)
             // key=value, --opt=value, curl -F 'name=@file;type=…', -F 'name=<file', --data-urlencode 'name@file'.
-            if let equals = text.firstIndex(of: "="),
-                text.hasPrefix("-") || text[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
-            {
+            if let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")), text.hasPrefix(ascii: "-") || isName(text[..<equals], dash: true) {
                 text = text[text.index(after: equals)...]
-            } else if let at = text.firstIndex(of: "@"), at != text.startIndex, text[..<at].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            } else if let at = text.utf8.firstIndex(of: UInt8(ascii: "@")), at != text.startIndex, isName(text[..<at], dash: false) {
                 text = text[text.index(after: at)...]
             }
-            if text.hasPrefix("@") || text.hasPrefix("<") { text = text.dropFirst() }
-            if let semicolon = text.firstIndex(of: ";") { text = text[..<semicolon] }
-            guard !text.isEmpty, !text.contains("://") else { continue }
-            if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix(".") || text.contains("/") || text == ".env" || text.hasPrefix("id_") {
+            if text.hasPrefix(ascii: "@") || text.hasPrefix(ascii: "<") { text = text.dropFirst() }
+            if let semicolon = text.utf8.firstIndex(of: UInt8(ascii: ";")) { text = text[..<semicolon] }
+            guard !text.isEmpty, !ByteSearch.contains(text, "://") else { continue }
+            if text.hasPrefix(ascii: "/") || text.hasPrefix(ascii: "~") || text.hasPrefix(ascii: ".") || text.contains(ascii: "/") || text == ".env"
+                || text.hasPrefix("id_")
+            {
                 candidates.append(String(text))
             }
         }
         return candidates
     }
 
+    /// Whether every character of `part` is a letter, a digit or `_` (or `-`, with `dash`): the
+    /// name in `name=value` or `name@file`. ASCII is decided by byte, anything else by `Character`.
+    static func isName(_ part: Substring, dash: Bool) -> Bool {
+        var isASCII = true
+        let fits = part.utf8.allSatisfy { byte in
+            if byte >= 0x80 {
+                isASCII = false
+                return true
+            }
+            return byte.isASCIILetter || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "_") || (dash && byte == UInt8(ascii: "-"))
+        }
+        if isASCII { return fits }
+        return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || (dash && $0 == "-") }
+    }
+
     /// Whether a word given to a network command names a host rather than a file or port.
     static func looksLikeHost(_ text: Substring) -> Bool {
-        guard !text.isEmpty, !text.contains("/") else { return false }
+        guard !text.isEmpty, !text.contains(ascii: "/") else { return false }
         if text.allSatisfy(\.isNumber) { return text.count > 5 }  // a decimal IPv4, not a port
         if text.lowercased().hasPrefix("0x"), text.dropFirst(2).allSatisfy(\.isHexDigit) { return true }  // a hex IPv4
-        return text.contains(".") || text.contains(":") || text.hasPrefix("[") || HostClassifier.metadataNames.contains(text.lowercased())
+        return text.contains(ascii: ".") || text.contains(ascii: ":") || text.hasPrefix(ascii: "[")
+            || HostClassifier.metadataNames.contains(text.lowercased())
             || text.lowercased() == "localhost"
     }
 }

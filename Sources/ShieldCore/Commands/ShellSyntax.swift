@@ -10,9 +10,13 @@
 struct ShellSyntax: Sendable {
     struct SimpleCommand: Sendable {
         /// Unquoted words, redirections excluded.
-        var words: [String] = []
+        fileprivate(set) var words: [String] = []
         /// Targets of `>`, `>>`, `<`, `&>`, `2>` and friends.
-        var redirectTargets: [String] = []
+        fileprivate(set) var redirectTargets: [String] = []
+        /// The program this command runs (basename, lower-case) and the index of its word,
+        /// skipping variable assignments and wrappers such as `sudo` and `env`. Worked out once,
+        /// when the command's words are complete: every check asks for it.
+        fileprivate(set) var program: (name: String, index: Int)?
     }
 
     /// Simple commands joined by `|`.
@@ -28,12 +32,13 @@ struct ShellSyntax: Sendable {
     var variables: [String] = []
 
     /// Every simple command, in order.
-    var commands: [SimpleCommand] { pipelines.flatMap(\.commands) }
+    let commands: [SimpleCommand]
 
     init(_ line: String) {
         var lexer = Lexer(scalars: Array(line.unicodeScalars))
         lexer.run()
         pipelines = lexer.pipelines.filter { !$0.commands.isEmpty }
+        commands = pipelines.flatMap(\.commands)
         substitutions = lexer.substitutions
         variables = lexer.variables
     }
@@ -294,7 +299,10 @@ struct ShellSyntax: Sendable {
 
         mutating func endCommand() {
             endWord()
-            if !command.words.isEmpty || !command.redirectTargets.isEmpty { pipeline.commands.append(command) }
+            if !command.words.isEmpty || !command.redirectTargets.isEmpty {
+                command.program = SimpleCommand.program(of: command.words)
+                pipeline.commands.append(command)
+            }
             command = SimpleCommand()
         }
 
@@ -327,28 +335,28 @@ extension ShellSyntax.SimpleCommand {
         "-a", "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-R", "-T", "--user", "--group", "-n", "-k", "-s", "--signal", "--kill-after",
     ]
 
-    /// The program this command runs (basename, lower-case) and the index of its word, skipping
+    /// The program `words` run (basename, lower-case) and the index of its word, skipping
     /// variable assignments and wrappers such as `sudo` and `env`.
-    var program: (name: String, index: Int)? {
+    static func program(of words: [String]) -> (name: String, index: Int)? {
         var index = 0
         var afterWrapper = false
         while index < words.count {
             let word = words[index]
-            if word.contains("="), !word.hasPrefix("-"), word.first.map({ $0.isLetter || $0 == "_" }) == true {
+            if word.contains(ascii: "="), !word.hasPrefix(ascii: "-"), word.first.map({ $0.isLetter || $0 == "_" }) == true {
                 index += 1
                 continue
             }
-            if afterWrapper, word.hasPrefix("-") || Self.isDuration(word) {
+            if afterWrapper, word.hasPrefix("-") || isDuration(word) {
                 // sudo -u USER, -g GROUP …: options that take a value skip it too.
-                index += Self.wrapperOptionsWithValue.contains(word) ? 2 : 1
+                index += wrapperOptionsWithValue.contains(word) ? 2 : 1
                 continue
             }
             let name = String(word.split(separator: "/").last ?? Substring(word)).lowercased()
-            if Self.reservedWords.contains(name) {
+            if reservedWords.contains(name) {
                 index += 1
                 continue
             }
-            if Self.wrappers.contains(name) {
+            if wrappers.contains(name) {
                 afterWrapper = true
                 index += 1
                 // chroot NEWROOT COMMAND: the first operand is a directory.

@@ -148,7 +148,7 @@ final class EgressGuard: Sendable {
         if lenient {
             // Something that tries to be an IPv4 address and fails is refused, not ignored.
             let hostPart = text.prefix { !"/?#:".contains($0) }
-            if hostPart.contains("."), hostPart.contains(where: \.isNumber),
+            if hostPart.contains(ascii: "."), hostPart.contains(where: \.isNumber),
                 hostPart.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" || $0 == "X" })
             {
                 if case .finding(let finding) = check(url: "http://" + text, asWholeValue: false) { return finding }
@@ -196,7 +196,7 @@ final class EgressGuard: Sendable {
     static func zonedIPv6Host(_ text: Substring) -> Host? {
         guard let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else { return nil }
         let inner = text[text.index(after: open)..<close].replacingOccurrences(of: "%25", with: "%")
-        guard inner.contains("%"), let address = IPAddress.parseIPv6(inner, allowZone: true) else { return nil }
+        guard inner.contains(ascii: "%"), let address = IPAddress.parseIPv6(inner, allowZone: true) else { return nil }
         return .ip(address)
     }
 

@@ -219,7 +219,7 @@ public struct URLReference: Sendable, Hashable {
             // A reader that ends the userinfo at the first "@" and the host at the next one.
             candidates.append(rfcAuthority[rfcAuthority.index(after: at)...].prefix { $0 != "@" })
         }
-        if !rfcAuthority.contains("@") { candidates.append(rfcAuthority) }
+        if !rfcAuthority.contains(ascii: "@") { candidates.append(rfcAuthority) }
         var hosts: [Host] = []
         for candidate in candidates {
             let lenient = candidate.split(separator: "\\", maxSplits: 1, omittingEmptySubsequences: false).first ?? candidate

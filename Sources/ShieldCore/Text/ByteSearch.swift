@@ -12,6 +12,12 @@ enum ByteSearch {
         contains(haystack, needle, foldASCIICase: false)
     }
 
+    /// Whether `needle`'s bytes occur in `haystack`.
+    static func contains(_ haystack: Substring, _ needle: String) -> Bool {
+        guard needle.utf8.count <= haystack.utf8.count else { return false }
+        return haystack.withUTF8Bytes { h in needle.withUTF8Bytes { n in search(h, n, foldASCIICase: false) } }
+    }
+
     /// Whether `byte` occurs in `text` (memchr: vectorized, and stops at the first).
     static func contains(_ text: String, byte: UInt8) -> Bool {
         text.withUTF8Bytes { bytes in
