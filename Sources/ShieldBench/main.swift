@@ -1,5 +1,6 @@
 import Foundation
 import ShieldCore
+import ShieldSystem
 
 // Release-mode benchmark of the decision core. Run: swift run -c release shield-bench
 //
@@ -139,6 +140,17 @@ if selected("b") {
         measure(iterations: 100_000, warmup: 10_000) {
             engine.evaluate(try! ToolCall(params: JSONParser.parse(nestedText)))
         })
+    // As `check` and the proxy judge it: paths are also resolved through this machine's file
+    // system (one readlink per component), in a scratch working directory.
+    let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("shield-bench-\(ProcessInfo.processInfo.processIdentifier)")
+    for directory in ["data", "cache", "vendor", "logs"] {
+        try FileManager.default.createDirectory(at: workspace.appendingPathComponent(directory), withIntermediateDirectories: true)
+    }
+    let hostEngine = DecisionEngine(
+        policy: policy, context: EvaluationContext(homeDirectory: workspace.path, workingDirectory: workspace.path, resolveRealPath: RealPath.resolve)
+    )
+    report("(b) nested call, evaluate, links resolved", measure(iterations: 100_000, warmup: 10_000) { hostEngine.evaluate(nested) })
+    try FileManager.default.removeItem(at: workspace)
 }
 if selected("c") {
     report("(c) 1 MiB argument, evaluate", measure(iterations: 200, warmup: 20) { engine.evaluate(largeCall) }, bytes: large.utf8.count)
@@ -190,6 +202,15 @@ if selected("r") || only == "r10" {
                 return scan.changes.isEmpty ? .allow : Decision(verdict: .allow, reason: scan.changes[0].rule)
             }, bytes: bytes)
     }
+}
+
+// (x) A shell tool's command line: parsed as shell and judged for download-and-execute, reverse
+// shells, destructive commands, credential reads and network targets. No target; for the record.
+if selected("x") {
+    let shellCall = try ToolCall(
+        params: JSONParser.parse(
+            #"{"name":"run_terminal_cmd","arguments":{"command":"cd src && grep -rn 'TODO' . | head -20 && git diff --stat > logs/diff.txt"}}"#))
+    report("(x) shell command line, evaluate", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(shellCall) })
 }
 
 // (s) Schema validation of a typical call's arguments (five properties) against its inputSchema.
