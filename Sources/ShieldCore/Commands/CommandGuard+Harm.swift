@@ -39,7 +39,7 @@ extension CommandGuard {
                     [
                         "subprocess", "pty", "dup2", "/bin/sh", "/bin/bash", "exec", "spawn", "child_process", "popen", "system", "proc_open",
                         "fdopen", "sh -i", "`",
-                    ].contains { ByteSearch.contains(code, $0) }
+                    ].contains(where: { ByteSearch.contains(code, $0) })
                 {
                     return Finding(rule: "command.reverse-shell", reason: "\(program.name) code connects a socket to a shell")
                 }
