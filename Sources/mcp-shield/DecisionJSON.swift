@@ -4,14 +4,28 @@ import ShieldCore
 enum DecisionJSON {
     /// `{"decision":…,"reason":…,"rule":…,"path":…}` plus `extra` members, and a newline.
     static func line(_ decision: Decision, extra: [(String, String?)] = []) -> String {
-        var out = #"{"decision":"# + JSONValue.quoted(decision.verdict.rawValue)
-        out += #","reason":"# + JSONValue.quoted(decision.reason)
-        out += #","rule":"# + (decision.rule.map(JSONValue.quoted) ?? "null")
-        out += #","path":"# + (decision.path.map(JSONValue.quoted) ?? "null")
+        var out = #"{"decision":"#
+        out.reserveCapacity(96 + decision.reason.utf8.count + (decision.path?.utf8.count ?? 0))
+        JSONValue.writeQuoted(decision.verdict.rawValue, to: &out)
+        out += #","reason":"#
+        JSONValue.writeQuoted(decision.reason, to: &out)
+        out += #","rule":"#
+        write(decision.rule, to: &out)
+        out += #","path":"#
+        write(decision.path, to: &out)
         for (key, value) in extra {
-            out += "," + JSONValue.quoted(key) + ":" + (value.map(JSONValue.quoted) ?? "null")
+            out += ","
+            JSONValue.writeQuoted(key, to: &out)
+            out += ":"
+            write(value, to: &out)
         }
-        return out + "}\n"
+        out += "}\n"
+        return out
+    }
+
+    /// A string or `null`.
+    private static func write(_ value: String?, to out: inout String) {
+        if let value { JSONValue.writeQuoted(value, to: &out) } else { out += "null" }
     }
 
     /// `{"error":…}` and a newline.

@@ -21,6 +21,44 @@ import Testing
         #expect(JSONValue.quoted("plain") == #""plain""#)
     }
 
+    /// Both encoders (to a String and to bytes) against one written scalar by scalar, on
+    /// generated text full of characters that need an escape and of their near neighbours.
+    @Test func quotingAgreesWithAnEncoderWrittenPerScalar() throws {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0..<0x20, 0x7F, 0x85, 0x2028, 0x2029:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let pieces = [
+            "a", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{A0}", "\u{2028}", "\u{2029}", "\u{2027}", "€",
+            "é", "😀",
+        ]
+        var rng = SeededGenerator(state: 41)
+        var escaped = 0
+        for _ in 0..<20_000 {
+            let text = FastLaneTests.randomText(pieces, maxPieces: 6, &rng)
+            let expected = reference(text)
+            if expected.utf8.count != text.utf8.count + 2 { escaped += 1 }
+            #expect(JSONValue.quoted(text) == expected, "\(String(reflecting: text))")
+            var bytes: [UInt8] = []
+            JSONValue.writeQuoted(text, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == expected, "\(String(reflecting: text))")
+        }
+        #expect(escaped > 10_000)
+    }
+
     @Test func keepsMemberOrderAndNumberText() throws {
         let text = #"{"z":1,"a":1.50,"m":[1e400,-0]}"#
         #expect(try JSONParser.parse(text).jsonText == text)

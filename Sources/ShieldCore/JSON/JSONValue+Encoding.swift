@@ -78,58 +78,80 @@ extension JSONValue {
 
     /// Appends `string` to `out` as a JSON string literal.
     public static func writeQuoted(_ string: String, to out: inout String) {
+        // Most strings need no escape: appended as they are, with no byte buffer.
+        guard string.withUTF8Bytes({ $0.contains(where: mayNeedEscape) }) else {
+            out += "\""
+            out += string
+            out += "\""
+            return
+        }
         var bytes: [UInt8] = []
         writeQuoted(string, to: &bytes)
         out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Bytes that may need an escape: control characters, `"`, `\`, DEL, and the lead bytes of
+    /// U+0085 (C2) and U+2028/U+2029 (E2).
+    @inline(__always)
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2 || byte == 0xC2
     }
 
     /// Appends `string` as a JSON string literal, in UTF-8. Control characters, `"`, `\`, DEL and
     /// U+2028/U+2029 (line terminators to JavaScript) are escaped; other text is copied as it is.
     static func writeQuoted(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var utf8 = string.utf8[...]
-        while !utf8.isEmpty {
-            // Copy the longest run that needs no escape in one append.
-            let run = utf8.prefix { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 != 0xE2 && $0 != 0xC2 }
-            out.append(contentsOf: run)
-            utf8 = utf8[run.endIndex...]
-            guard let byte = utf8.first else { break }
-            if byte == 0xC2 {
-                // U+0085 NEXT LINE (C2 85) is a line break to some readers; other C2 sequences are copied.
-                if utf8.dropFirst().first == 0x85 {
+        string.withUTF8Bytes { bytes in
+            // Runs that need no escape are copied whole.
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard mayNeedEscape(byte) else {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                func next(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+                switch byte {
+                case 0xC2 where next(1) == 0x85:
+                    // U+0085 NEXT LINE is a line break to some readers.
                     out.append(contentsOf: "\\u0085".utf8)
-                    utf8 = utf8.dropFirst(2)
-                } else {
+                    index += 2
+                case 0xE2 where next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9):
+                    out.append(contentsOf: (next(2) == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    index += 3
+                case 0xC2, 0xE2:
+                    // Another character: copied.
                     out.append(byte)
-                    utf8 = utf8.dropFirst()
+                    index += 1
+                case UInt8(ascii: "\""):
+                    out.append(contentsOf: "\\\"".utf8)
+                    index += 1
+                case UInt8(ascii: "\\"):
+                    out.append(contentsOf: "\\\\".utf8)
+                    index += 1
+                case 0x0A:
+                    out.append(contentsOf: "\\n".utf8)
+                    index += 1
+                case 0x0D:
+                    out.append(contentsOf: "\\r".utf8)
+                    index += 1
+                case 0x09:
+                    out.append(contentsOf: "\\t".utf8)
+                    index += 1
+                default:
+                    let digits: StaticString = "0123456789abcdef"
+                    out.append(contentsOf: "\\u00".utf8)
+                    digits.withUTF8Buffer { hex in
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0x0F)])
+                    }
+                    index += 1
                 }
-                continue
+                runStart = index
             }
-            if byte == 0xE2 {
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other E2 sequences are copied.
-                let sequence = utf8.prefix(3)
-                if sequence.elementsEqual([0xE2, 0x80, 0xA8]) || sequence.elementsEqual([0xE2, 0x80, 0xA9]) {
-                    out.append(contentsOf: (sequence.last == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    utf8 = utf8.dropFirst(3)
-                } else {
-                    out.append(byte)
-                    utf8 = utf8.dropFirst()
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-            case 0x0A: out.append(contentsOf: "\\n".utf8)
-            case 0x0D: out.append(contentsOf: "\\r".utf8)
-            case 0x09: out.append(contentsOf: "\\t".utf8)
-            default:
-                let digits = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
-            utf8 = utf8.dropFirst()
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }
