@@ -127,24 +127,35 @@ extension CommandGuard {
     }
 
     /// A function that calls itself twice through a pipe in the background: `:(){ :|:& };:`,
-    /// `bomb() { bomb | bomb & }`, `function f { f|f & }`. Linear: each body is read at most
-    /// 512 characters.
+    /// `bomb() { bomb | bomb & }`, `function f { f|f & }`, and with a subshell for a body,
+    /// `f() ( f | f & )`. Linear: each body is read at most 512 characters.
     func forkBomb(_ line: String) -> Finding? {
-        // A body in braces and a pipe or background job in it: most lines have neither.
-        guard line.contains(ascii: "{"), line.contains(ascii: "}"), line.contains(ascii: "|") || line.contains(ascii: "&") else { return nil }
+        // A body and a pipe or background job in it: most lines have neither.
+        guard line.contains(ascii: "{") || line.contains(ascii: "("), line.contains(ascii: "|") || line.contains(ascii: "&") else { return nil }
         let compact = Array(line.unicodeScalars.filter { !$0.properties.isWhitespace })
-        // Where the next "}" and the next "|" or "&" are, from each position: one pass from the end.
-        var nextClose = [Int](repeating: compact.count, count: compact.count + 1)
-        var nextFork = [Int](repeating: compact.count, count: compact.count + 1)
+        // Where the next "}", ")" and "|" or "&" are, from each position: one pass from the end.
+        var nextBrace = [Int](repeating: compact.count, count: compact.count + 1)
+        var nextParenthesis = nextBrace
+        var nextFork = nextBrace
         for index in stride(from: compact.count - 1, through: 0, by: -1) {
-            nextClose[index] = compact[index] == "}" ? index : nextClose[index + 1]
+            nextBrace[index] = compact[index] == "}" ? index : nextBrace[index + 1]
+            nextParenthesis[index] = compact[index] == ")" ? index : nextParenthesis[index + 1]
             nextFork[index] = compact[index] == "|" || compact[index] == "&" ? index : nextFork[index + 1]
         }
-        for (open, scalar) in compact.enumerated() where scalar == "{" {
-            let bodyEnd = min(nextClose[open + 1], open + 512)
+        for (open, scalar) in compact.enumerated() {
+            // `{` opens a body; `(` does right after `name()`.
+            let afterParentheses = open >= 2 && compact[open - 1] == ")" && compact[open - 2] == "("
+            let close: Int
+            if scalar == "{" {
+                close = nextBrace[open + 1]
+            } else if scalar == "(", afterParentheses {
+                close = nextParenthesis[open + 1]
+            } else {
+                continue
+            }
+            let bodyEnd = min(close, open + 512)
             guard nextFork[open + 1] < bodyEnd else { continue }  // no pipe or background job in the body
-            var nameEnd = open
-            if nameEnd >= 2, compact[nameEnd - 1] == ")", compact[nameEnd - 2] == "(" { nameEnd -= 2 }
+            let nameEnd = afterParentheses ? open - 2 : open
             var nameStart = nameEnd
             while nameStart > 0, nameEnd - nameStart < 64, Self.isFunctionNameScalar(compact[nameStart - 1]) { nameStart -= 1 }
             var name = String(String.UnicodeScalarView(compact[nameStart..<nameEnd]))

@@ -90,13 +90,17 @@ final class CommandGuard: Sendable {
         if value.hasPrefix("-") {
             return Finding(rule: "command.option-injection", reason: "value \(quote(value)) starts with \"-\" and would be read as an option")
         }
-        if ByteSearch.contains(value, "://") { return nil }
+        // A URL as the whole value may carry `&` and `;` in its query (RFC 3986 sub-delimiters).
+        // What a URL cannot hold unencoded (`|`, `` ` ``, `<`, `>`, line breaks) and `$(…)` are
+        // refused in it too, and a `://` anywhere else excuses nothing.
+        let isURL = Self.isWholeURL(value)
         let scalars = Array(value.unicodeScalars)
         for (index, scalar) in scalars.enumerated() {
             let isVersionConstraint =
                 allowVersionOperators && (scalar == ">" || scalar == "<") && index + 1 < scalars.count
                 && (scalars[index + 1] == "=" || ("0"..."9").contains(scalars[index + 1]))
             if isVersionConstraint { continue }  // >=2.31, <3
+            if isURL, scalar == "&" || scalar == ";" { continue }
             switch scalar {
             case ";", "|", "&", "`", ">", "<", "\n", "\r":
                 return Finding(
@@ -161,6 +165,15 @@ final class CommandGuard: Sendable {
             }
         }
         return candidates
+    }
+
+    /// Whether `value` is one URL: a scheme and `://` at its start, and no white space or
+    /// control character anywhere.
+    static func isWholeURL(_ value: String) -> Bool {
+        guard let colon = value.utf8.firstIndex(of: UInt8(ascii: ":")), URLScheme.isValid(value[..<colon]),
+            value.utf8[colon...].starts(with: "://".utf8)
+        else { return false }
+        return !value.utf8.contains { $0 <= 0x20 || $0 == 0x7F }
     }
 
     /// Whether every character of `part` is a letter, a digit or `_` (or `-`, with `dash`): the
