@@ -96,6 +96,62 @@ extension CommandGuard {
         return true
     }
 
+    /// `echo … | base64 -d | sh`, `sh -c "$(… | base64 -d)"`, `bash <(xxd -r -p <<< …)`: code
+    /// decoded on its way into an interpreter cannot be judged, and hiding it is the point.
+    func decodeAndExecute(_ syntax: ShellSyntax) -> Finding? {
+        for pipeline in syntax.pipelines {
+            if let decode = pipeline.commands.firstIndex(where: Self.decodes),
+                let run = pipeline.commands[(decode + 1)...].first(where: Self.readsProgramFromStdin)
+            {
+                return Self.obfuscatedExecution(decoder: pipeline.commands[decode], interpreter: run)
+            }
+        }
+        // Grouping the shell reading cannot see through: `{ echo …| base64 -d; } | sh`.
+        if let decoder = syntax.commands.first(where: Self.decodes) {
+            for pipeline in syntax.pipelines {
+                if let run = pipeline.commands.dropFirst().first(where: Self.readsProgramFromStdin) {
+                    return Self.obfuscatedExecution(decoder: decoder, interpreter: run)
+                }
+            }
+        }
+        // An interpreter given a substitution that decodes.
+        for substitution in syntax.substitutions {
+            guard let decoder = ShellSyntax(substitution).commands.first(where: Self.decodes) else { continue }
+            for command in syntax.commands {
+                guard let program = command.program, Self.isInterpreter(program.name),
+                    (command.words + command.redirectTargets).contains(where: { ByteSearch.contains($0, substitution) })
+                else { continue }
+                return Self.obfuscatedExecution(decoder: decoder, interpreter: command)
+            }
+        }
+        return nil
+    }
+
+    private static func obfuscatedExecution(decoder: ShellSyntax.SimpleCommand, interpreter: ShellSyntax.SimpleCommand) -> Finding {
+        Finding(
+            rule: "command.obfuscated-exec",
+            reason:
+                "command decodes data (\(decoder.program?.name ?? "?")) and runs it with an interpreter (\(interpreter.program?.name ?? "?")): the code cannot be judged"
+        )
+    }
+
+    /// Whether `command` decodes an encoding: `base64 -d` (and `base32`, `basenc`), `xxd -r`,
+    /// `openssl base64 -d` or `openssl enc -d`, `uudecode`.
+    static func decodes(_ command: ShellSyntax.SimpleCommand) -> Bool {
+        guard let program = command.program else { return false }
+        let arguments = command.arguments
+        func hasShortFlag(_ flags: Set<Character>) -> Bool {
+            arguments.contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.dropFirst().contains(where: flags.contains) }
+        }
+        switch program.name {
+        case "base64", "base32", "basenc": return arguments.contains("--decode") || hasShortFlag(["d", "D"])
+        case "xxd": return arguments.contains("-revert") || hasShortFlag(["r"])
+        case "openssl": return arguments.contains("-d") || arguments.contains("-decode")
+        case "uudecode": return true
+        default: return false
+        }
+    }
+
     /// `curl … | sh`, `bash <(curl …)`, `sh -c "$(curl …)"`, and downloads that are made executable or run.
     func downloadAndExecute(_ syntax: ShellSyntax) -> Finding? {
         for pipeline in syntax.pipelines {
@@ -126,7 +182,8 @@ extension CommandGuard {
         if !downloading.isEmpty {
             for command in syntax.commands {
                 guard let program = command.program, Self.isInterpreter(program.name) else { continue }
-                for substitution in downloading where (command.words + command.redirectTargets).contains(where: { $0.contains(substitution) }) {
+                for substitution in downloading
+                where (command.words + command.redirectTargets).contains(where: { ByteSearch.contains($0, substitution) }) {
                     return Finding(rule: "command.download-exec", reason: "\(program.name) runs code downloaded by a substitution")
                 }
             }

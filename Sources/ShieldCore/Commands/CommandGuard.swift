@@ -69,7 +69,8 @@ final class CommandGuard: Sendable {
             return Finding(
                 rule: "command.too-complex", reason: "command line holds more than \(Self.maxSubstitutions) substitutions or inline scripts")
         }
-        if let finding = forkBomb(commandLine) ?? downloadAndExecute(syntax) ?? reverseShell(syntax) ?? destructive(syntax)
+        if let finding = forkBomb(commandLine) ?? downloadAndExecute(syntax) ?? decodeAndExecute(syntax) ?? reverseShell(syntax) ?? destructive(
+            syntax)
             ?? exfiltration(syntax) ?? credentialReads(syntax) ?? networkTargets(syntax)
         {
             return finding
