@@ -137,6 +137,9 @@ enum SecretScanner {
             prefix: Array("sk-".utf8), kind: "openai-key", label: "OpenAI API key", alphabet: .alphanumeric, minimum: 48, maximum: 48,
             minimumEntropy: 3.5, infix: Array("T3BlbkFJ".utf8)),
         Shape(
+            prefix: Array("ya29.".utf8), kind: "google-oauth-token", label: "Google OAuth access token", alphabet: .urlSafe, minimum: 60,
+            maximum: 2048, minimumEntropy: 3.5),
+        Shape(
             prefix: Array("npm_".utf8), kind: "npm-token", label: "npm access token", alphabet: .alphanumeric, minimum: 36, maximum: 36,
             minimumEntropy: 3.0),
         Shape(
@@ -291,7 +294,7 @@ enum SecretScanner {
 
     /// The letters that open every pair in ``interestingPairs``, ASCII case folded (a test
     /// checks that they do): a word starting with another byte is not looked at.
-    static let openingLetters = Array("abdeghnprsx".utf8)
+    static let openingLetters = Array("abdeghnprsxy".utf8)
 
     /// Among sixteen bytes `x`, bit `i` standing for `x`'s byte `i`: the word bytes, the base64
     /// bytes, and the bytes that are one of ``openingLetters``. Branch-free.
@@ -305,7 +308,7 @@ enum SecretScanner {
             ByteLanes.lanes(folded, equalTo: 0x61) | ByteLanes.lanes(folded, equalTo: 0x62) | ByteLanes.lanes(folded, equalTo: 0x64)
             | ByteLanes.lanes(folded, equalTo: 0x65) | ByteLanes.lanes(folded, equalTo: 0x67) | ByteLanes.lanes(folded, equalTo: 0x68)
             | ByteLanes.lanes(folded, equalTo: 0x6E) | ByteLanes.lanes(folded, equalTo: 0x70) | ByteLanes.lanes(folded, equalTo: 0x72)
-            | ByteLanes.lanes(folded, equalTo: 0x73) | ByteLanes.lanes(folded, equalTo: 0x78)
+            | ByteLanes.lanes(folded, equalTo: 0x73) | ByteLanes.lanes(folded, equalTo: 0x78) | ByteLanes.lanes(folded, equalTo: 0x79)
         return (ByteLanes.bits(alphanumerics | ByteLanes.lanes(x, equalTo: 0x5F)), ByteLanes.bits(base64), ByteLanes.bits(openings))
     }
 
