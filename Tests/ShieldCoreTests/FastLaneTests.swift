@@ -296,6 +296,10 @@ import Testing
             #expect(CommandGuard.interpreterName(name) == expected, "\(name)")
         }
         #expect(renamed > 3000)
+        let programName = { (word: String) in String(word.split(separator: "/").last ?? Substring(word)).lowercased() }
+        let words = ["sh", "Git", "/", "usr", "É", "é", "-", "Z"]
+        // Each generated word: the shortcut's name is the reference's (agreements checks each).
+        _ = Self.agreements(seed: 43, words, { ShellSyntax.SimpleCommand.programName($0) == programName($0) }, { _ in true })
         #expect(CommandGuard.pathCandidates(in: "ключ=/etc/shadow") == ["/etc/shadow"])
         #expect(CommandGuard.pathCandidates(in: "→=/etc/shadow") == ["→=/etc/shadow"])
     }

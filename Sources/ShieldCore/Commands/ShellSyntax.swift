@@ -52,7 +52,7 @@ struct ShellSyntax: Sendable {
 
         var pipeline = Pipeline()
         var command = SimpleCommand()
-        var word = String.UnicodeScalarView()
+        var word = WordBuffer()
         var inWord = false
         var pendingRedirect = false
 
@@ -99,7 +99,7 @@ struct ShellSyntax: Sendable {
                         continue
                     }
                     // A word of digits right before is a descriptor number (2>, 0<).
-                    if inWord, String(word).allSatisfy(\.isNumber) {
+                    if inWord, word.string.allSatisfy(\.isNumber) {
                         word.removeAll()
                         inWord = false
                     } else {
@@ -246,7 +246,7 @@ struct ShellSyntax: Sendable {
         /// Reads to the matching `close`, counting nested parentheses and skipping quotes.
         mutating func balanced(close: Unicode.Scalar) -> String {
             var depth = 1
-            var body = String.UnicodeScalarView()
+            var body = WordBuffer()
             var quote: Unicode.Scalar?
             while i < scalars.count {
                 let c = scalars[i]
@@ -263,17 +263,17 @@ struct ShellSyntax: Sendable {
                 }
                 body.append(c)
             }
-            return String(body)
+            return body.string
         }
 
         mutating func until(_ end: Unicode.Scalar) -> String {
-            var body = String.UnicodeScalarView()
+            var body = WordBuffer()
             while i < scalars.count, scalars[i] != end {
                 body.append(scalars[i])
                 i += 1
             }
             i += 1
-            return String(body)
+            return body.string
         }
 
         func peek(_ offset: Int) -> Unicode.Scalar? {
@@ -281,17 +281,17 @@ struct ShellSyntax: Sendable {
         }
 
         mutating func appendLiteral(_ text: String) {
-            word.append(contentsOf: text.unicodeScalars)
+            word.append(contentsOf: text)
             inWord = true
         }
 
         mutating func endWord() {
             guard inWord else { return }
             if pendingRedirect {
-                command.redirectTargets.append(String(word))
+                command.redirectTargets.append(word.string)
                 pendingRedirect = false
             } else {
-                command.words.append(String(word))
+                command.words.append(word.string)
             }
             word.removeAll()
             inWord = false
@@ -312,6 +312,27 @@ struct ShellSyntax: Sendable {
             pipeline = Pipeline()
         }
     }
+}
+
+/// A word being read, as UTF-8 bytes: appending to a `String.UnicodeScalarView` one scalar at a
+/// time costs several times more, and most words are ASCII.
+private struct WordBuffer {
+    private var bytes: [UInt8] = []
+
+    var isEmpty: Bool { bytes.isEmpty }
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ scalar: Unicode.Scalar) {
+        if scalar.isASCII {
+            bytes.append(UInt8(truncatingIfNeeded: scalar.value))
+        } else if let encoded = UTF8.encode(scalar) {
+            bytes.append(contentsOf: encoded)
+        }
+    }
+
+    mutating func append(contentsOf text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 }
 
 extension ShellSyntax.SimpleCommand {
@@ -351,7 +372,7 @@ extension ShellSyntax.SimpleCommand {
                 index += wrapperOptionsWithValue.contains(word) ? 2 : 1
                 continue
             }
-            let name = String(word.split(separator: "/").last ?? Substring(word)).lowercased()
+            let name = programName(word)
             if reservedWords.contains(name) {
                 index += 1
                 continue
@@ -369,6 +390,13 @@ extension ShellSyntax.SimpleCommand {
             return (name, index)
         }
         return nil
+    }
+
+    /// The basename of a program word, lower-cased. A word with no `/` and no upper-case ASCII
+    /// letter (most are) is its own name.
+    static func programName(_ word: String) -> String {
+        let plain = !word.utf8.contains { $0 == UInt8(ascii: "/") || $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }
+        return plain ? word : String(word.split(separator: "/").last ?? Substring(word)).lowercased()
     }
 
     /// The words after the program.
