@@ -300,6 +300,17 @@ import Testing
         let words = ["sh", "Git", "/", "usr", "É", "é", "-", "Z"]
         // Each generated word: the shortcut's name is the reference's (agreements checks each).
         _ = Self.agreements(seed: 43, words, { ShellSyntax.SimpleCommand.programName($0) == programName($0) }, { _ in true })
+        // Words that cannot hold a path are answered early; the full reading agrees.
+        var rng2 = SeededGenerator(state: 47)
+        var withCandidates = 0
+        for _ in 0..<20_000 {
+            let word = Self.randomText(
+                ["a", "/", "~", ".", "=", "@", "<", ";", "{", "}", ",", "id_", "i", "d_", "://", "-", "é"], maxPieces: 6, &rng2)
+            let expected = CommandGuard.pathCandidatesInFull(in: word)
+            if !expected.isEmpty { withCandidates += 1 }
+            #expect(CommandGuard.pathCandidates(in: word) == expected, "\(word)")
+        }
+        #expect(withCandidates > 5000)
         #expect(CommandGuard.pathCandidates(in: "ключ=/etc/shadow") == ["/etc/shadow"])
         #expect(CommandGuard.pathCandidates(in: "→=/etc/shadow") == ["→=/etc/shadow"])
     }

@@ -147,6 +147,15 @@ final class CommandGuard: Sendable {
     /// The path-looking parts of a shell word: the word itself, the value of `key=value`,
     /// curl's `@file`.
     static func pathCandidates(in word: String) -> [String] {
+        // A candidate is made of the word's bytes and starts with `/`, `~` or `.`, holds a `/`,
+        // or starts with `id_`: a word with none of those (most) has none.
+        let mayHoldPath = word.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: ".") }
+        guard mayHoldPath || ByteSearch.contains(word, "id_") else { return [] }
+        return pathCandidatesInFull(in: word)
+    }
+
+    /// ``pathCandidates(in:)`` without the early answer for words that cannot hold a path.
+    static func pathCandidatesInFull(in word: String) -> [String] {
         var candidates: [String] = []
         for expanded in braceExpansions(word) {
             var text = Substring(expanded)
