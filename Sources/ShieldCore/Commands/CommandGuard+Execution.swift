@@ -99,40 +99,63 @@ extension CommandGuard {
     /// `echo … | base64 -d | sh`, `sh -c "$(… | base64 -d)"`, `bash <(xxd -r -p <<< …)`: code
     /// decoded on its way into an interpreter cannot be judged, and hiding it is the point.
     func decodeAndExecute(_ syntax: ShellSyntax) -> Finding? {
+        guard let feed = Self.programFeed(in: syntax, from: Self.decodes) else { return nil }
+        let decoder = feed.source.program?.name ?? "?"
+        let interpreter = feed.interpreter.program?.name ?? "?"
+        return Finding(
+            rule: "command.obfuscated-exec",
+            reason: "command decodes data (\(decoder)) and runs it with an interpreter (\(interpreter)): the code cannot be judged")
+    }
+
+    /// How the output of a `source` command (a download, a decoder) reaches an interpreter as its
+    /// program.
+    struct ProgramFeed {
+        enum Route {
+            /// `source … | interpreter` in one pipeline.
+            case pipe
+            /// A line with a source and a pipeline into an interpreter, through grouping the shell
+            /// reading cannot see through: `{ curl …; } | sh`, `(curl …; true) | sh`.
+            case group
+            /// An interpreter given a substitution that runs a source: `bash <(curl …)`,
+            /// `sh -c "$(curl …)"`, `eval "$(wget …)"`, `bash <<< "$(curl …)"`, `bash < <(curl …)`.
+            case substitution
+        }
+
+        var route: Route
+        var source: ShellSyntax.SimpleCommand
+        var interpreter: ShellSyntax.SimpleCommand
+    }
+
+    /// The first way a command that `isSource` accepts feeds an interpreter its program, if any:
+    /// the interpreter reads its program from standard input (``readsProgramFromStdin(_:)``) or
+    /// is given a substitution that runs the source.
+    static func programFeed(in syntax: ShellSyntax, from isSource: (ShellSyntax.SimpleCommand) -> Bool) -> ProgramFeed? {
         for pipeline in syntax.pipelines {
-            if let decode = pipeline.commands.firstIndex(where: Self.decodes),
-                let run = pipeline.commands[(decode + 1)...].first(where: Self.readsProgramFromStdin)
+            if let source = pipeline.commands.firstIndex(where: isSource),
+                let run = pipeline.commands[(source + 1)...].first(where: readsProgramFromStdin)
             {
-                return Self.obfuscatedExecution(decoder: pipeline.commands[decode], interpreter: run)
+                return ProgramFeed(route: .pipe, source: pipeline.commands[source], interpreter: run)
             }
         }
-        // Grouping the shell reading cannot see through: `{ echo …| base64 -d; } | sh`.
-        if let decoder = syntax.commands.first(where: Self.decodes) {
+        if let source = syntax.commands.first(where: isSource) {
             for pipeline in syntax.pipelines {
-                if let run = pipeline.commands.dropFirst().first(where: Self.readsProgramFromStdin) {
-                    return Self.obfuscatedExecution(decoder: decoder, interpreter: run)
+                if let run = pipeline.commands.dropFirst().first(where: readsProgramFromStdin) {
+                    return ProgramFeed(route: .group, source: source, interpreter: run)
                 }
             }
         }
-        // An interpreter given a substitution that decodes.
-        for substitution in syntax.substitutions {
-            guard let decoder = ShellSyntax(substitution).commands.first(where: Self.decodes) else { continue }
-            for command in syntax.commands {
-                guard let program = command.program, Self.isInterpreter(program.name),
-                    (command.words + command.redirectTargets).contains(where: { ByteSearch.contains($0, substitution) })
-                else { continue }
-                return Self.obfuscatedExecution(decoder: decoder, interpreter: command)
+        let feeding = syntax.substitutions.compactMap { substitution in
+            ShellSyntax(substitution).commands.first(where: isSource).map { (substitution, $0) }
+        }
+        guard !feeding.isEmpty else { return nil }
+        for command in syntax.commands {
+            guard let program = command.program, isInterpreter(program.name) else { continue }
+            for (substitution, source) in feeding
+            where (command.words + command.redirectTargets).contains(where: { ByteSearch.contains($0, substitution) }) {
+                return ProgramFeed(route: .substitution, source: source, interpreter: command)
             }
         }
         return nil
-    }
-
-    private static func obfuscatedExecution(decoder: ShellSyntax.SimpleCommand, interpreter: ShellSyntax.SimpleCommand) -> Finding {
-        Finding(
-            rule: "command.obfuscated-exec",
-            reason:
-                "command decodes data (\(decoder.program?.name ?? "?")) and runs it with an interpreter (\(interpreter.program?.name ?? "?")): the code cannot be judged"
-        )
     }
 
     /// Whether `command` decodes an encoding: `base64 -d` (and `base32`, `basenc`), `xxd -r`,
@@ -154,39 +177,16 @@ extension CommandGuard {
 
     /// `curl … | sh`, `bash <(curl …)`, `sh -c "$(curl …)"`, and downloads that are made executable or run.
     func downloadAndExecute(_ syntax: ShellSyntax) -> Finding? {
-        for pipeline in syntax.pipelines {
-            let names = pipeline.commands.map { $0.program?.name ?? "" }
-            if let download = names.firstIndex(where: Self.downloaders.contains),
-                let run = pipeline.commands[(download + 1)...].first(where: Self.readsProgramFromStdin)
-            {
-                return Finding(
-                    rule: "command.download-exec",
-                    reason: "command pipes a download (\(names[download])) into an interpreter (\(run.program?.name ?? "?"))")
-            }
-        }
-        // Grouping the shell reading cannot see through ({ curl …; } | sh, (curl …; true) | sh):
-        // a line that downloads and pipes into an interpreter that reads its program from stdin.
-        let hasDownloader = syntax.commands.contains { Self.downloaders.contains($0.program?.name ?? "") }
-        if hasDownloader {
-            for pipeline in syntax.pipelines {
-                if let run = pipeline.commands.dropFirst().first(where: Self.readsProgramFromStdin) {
-                    return Finding(
-                        rule: "command.download-exec", reason: "command downloads code and pipes it into an interpreter (\(run.program?.name ?? "?"))"
-                    )
+        if let feed = Self.programFeed(in: syntax, from: { Self.downloaders.contains($0.program?.name ?? "") }) {
+            let downloader = feed.source.program?.name ?? "?"
+            let interpreter = feed.interpreter.program?.name ?? "?"
+            let reason =
+                switch feed.route {
+                case .pipe: "command pipes a download (\(downloader)) into an interpreter (\(interpreter))"
+                case .group: "command downloads code and pipes it into an interpreter (\(interpreter))"
+                case .substitution: "\(interpreter) runs code downloaded by a substitution"
                 }
-            }
-        }
-        // An interpreter fed by a substitution that downloads: bash <(curl …), sh -c "$(curl …)",
-        // eval "$(wget …)", bash <<< "$(curl …)", bash < <(curl …).
-        let downloading = syntax.substitutions.filter { ShellSyntax($0).commands.contains { Self.downloaders.contains($0.program?.name ?? "") } }
-        if !downloading.isEmpty {
-            for command in syntax.commands {
-                guard let program = command.program, Self.isInterpreter(program.name) else { continue }
-                for substitution in downloading
-                where (command.words + command.redirectTargets).contains(where: { ByteSearch.contains($0, substitution) }) {
-                    return Finding(rule: "command.download-exec", reason: "\(program.name) runs code downloaded by a substitution")
-                }
-            }
+            return Finding(rule: "command.download-exec", reason: reason)
         }
         // Download a file, then make it executable or run it.
         let commands = syntax.commands
