@@ -319,7 +319,6 @@ struct ShellSyntax: Sendable {
 private struct WordBuffer {
     private var bytes: [UInt8] = []
 
-    var isEmpty: Bool { bytes.isEmpty }
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func append(_ scalar: Unicode.Scalar) {
