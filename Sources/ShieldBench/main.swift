@@ -107,7 +107,7 @@ if only == "proxy" {
 
 print("mcp-shield decision core benchmark (release build, one thread)")
 
-// Profiling aids: ten paths only (`p`), ten URLs only (`u`), fifty records (`k`).
+// Profiling aids: ten paths only (`p`), ten URLs only (`u`), fifty records (`k`), (b) alone (`n`).
 let tenPaths = ToolCall(name: "sync", arguments: .object([("paths", .array((0..<10).map { JSONValue.string("data/dir\($0)/file\($0).json") }))]))
 let tenURLs = ToolCall(name: "sync", arguments: .object((0..<10).map { ("url\($0)", JSONValue.string("https://host\($0).example.com/a/b?c=\($0)")) }))
 // Fifty records with the same three keys (`k`): keys repeat across an array's objects.
@@ -124,6 +124,7 @@ let records = ToolCall(
     ]))
 if only == "k" { report("fifty records", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(records) }) }
 if only == "p" { report("ten paths", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenPaths) }) }
+if only == "n" { report("(b) alone", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(nested) }) }
 if only == "u" { report("ten URLs", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenURLs) }) }
 if selected("a") {
     report("(a) small benign call, evaluate", measure(iterations: 200_000, warmup: 20_000) { engine.evaluate(small) })

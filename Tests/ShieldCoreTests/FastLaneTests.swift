@@ -239,6 +239,35 @@ import Testing
         }
     }
 
+    /// Words built from a sixteen-byte load equal words built byte by byte, for every length
+    /// from one to sixteen; a plain word's facts equal those of the byte-by-byte reader, and
+    /// anything but a plain word is left to it.
+    @Test func plainWordKeysAreReadAsByteByByte() {
+        var rng = SeededGenerator(state: 29)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        for count in 1...16 {
+            for _ in 0..<200 {
+                let bytes = (0..<count).map { _ in alphabet.randomElement(using: &rng)! }
+                let chunk = bytes.withUnsafeBufferPointer { ByteLanes.load(UnsafeRawPointer($0.baseAddress!), 0, count: count) }
+                #expect(KeyWords(chunk: chunk, count: count) == bytes.withUnsafeBufferPointer(KeyWords.init), "\(bytes)")
+            }
+        }
+        let pieces = ArgumentHints.exactKeyNames + ["secret", "s", "ecret", "url", "path", "7", "dir", "x", "_", "A", "é", "webhooks"]
+        var plain = 0
+        for _ in 0..<20_000 {
+            let key = Self.randomText(pieces, maxPieces: 4, &rng)
+            let isPlain = !key.isEmpty && key.utf8.count <= 16 && key.utf8.allSatisfy { $0 &- 0x61 < 26 || $0 &- 0x30 < 10 }
+            let facts = key.withUTF8Bytes(ArgumentHints.facts(ofPlainWord:))
+            #expect((facts != nil) == isPlain, "\(String(reflecting: key))")
+            guard let facts else { continue }
+            plain += 1
+            #expect(facts.hint == ArgumentHints.kind(forKey: key).map { $0 == .url ? .host : $0 }, "\(key)")
+            #expect(facts.isPackage == ArgumentHints.packageKeys.contains(key), "\(key)")
+            #expect(facts.mentionsSecret == key.contains("secret"), "\(key)")
+        }
+        #expect(plain > 5000)
+    }
+
     /// `looksLikePath` decides as its definition: not a URL, and opening like a path or holding
     /// a `..` segment (the URL search now runs last, only when it can change the answer).
     @Test func pathShapeMatchesItsDefinition() {

@@ -75,34 +75,50 @@ enum ArgumentHints {
         static let none = KeyFacts(hint: nil, isPackage: false, mentionsSecret: false)
     }
 
-    /// The facts of one key. An ASCII key is read once: separators dropped and letters
+    /// The facts of one key. A plain lower-case word is read in one load
+    /// (``facts(ofPlainWord:)``); another ASCII key is read once: separators dropped and letters
     /// lower-cased into ``KeyWords`` as it goes, while a six-byte window watches for "secret";
     /// then one table lookup, or the suffix words.
     static func facts(forKey key: String) -> KeyFacts {
-        if let (words, mentionsSecret) = read(key) { return facts(normalized: words, mentionsSecret: mentionsSecret) }
+        let ascii = key.withUTF8Bytes { bytes -> KeyFacts? in
+            if let plain = facts(ofPlainWord: bytes) { return plain }
+            return read(bytes).map { facts(normalized: $0.words, mentionsSecret: $0.mentionsSecret) }
+        }
+        if let ascii { return ascii }
         // Not ASCII: Unicode lower-case mapping first.
         let secret = mentionsSecret(key)
         return withNormalizedKey(key) { facts(normalized: KeyWords($0), mentionsSecret: secret) }
     }
 
+    /// The facts of a key that is its own normal form and fits ``KeyWords`` whole: one to sixteen
+    /// lower-case ASCII letters and digits, as most keys are (`url`, `path`, `retries`). Read
+    /// with one sixteen-byte load rather than byte by byte; `nil` for any other key.
+    static func facts(ofPlainWord bytes: UnsafeBufferPointer<UInt8>) -> KeyFacts? {
+        guard let address = bytes.baseAddress, bytes.count <= 16, !bytes.isEmpty else { return nil }
+        let chunk = ByteLanes.load(UnsafeRawPointer(address), 0, count: bytes.count)
+        let plain = ByteLanes.lanes(chunk, above: 0x60, below: 0x7B) | ByteLanes.digits(chunk)
+        guard ByteLanes.bits(plain) == (1 << UInt64(bytes.count)) - 1 else { return nil }
+        // No key of fewer than six bytes, or without an `s`, mentions "secret".
+        let secret = bytes.count >= 6 && ByteLanes.bits(ByteLanes.lanes(chunk, equalTo: UInt8(ascii: "s"))) != 0 && mentionsSecret(bytes)
+        return facts(normalized: KeyWords(chunk: chunk, count: bytes.count), mentionsSecret: secret)
+    }
+
     /// An ASCII key read once: its normal form's words, and whether the key as given mentions
     /// "secret" (``mentionsSecret(_:)``); `nil` for a key with a byte outside ASCII.
-    private static func read(_ key: String) -> (words: KeyWords, mentionsSecret: Bool)? {
-        key.withUTF8Bytes { bytes in
-            var words = KeyWords()
-            // The last six bytes as given, lower-cased, as a 48-bit number.
-            var window: UInt64 = 0
-            var mentionsSecret = false
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                let lower = ByteSearch.lower(byte)
-                window = ((window << 8) | UInt64(lower)) & 0xFFFF_FFFF_FFFF
-                mentionsSecret = mentionsSecret || window == Self.secretWindow
-                if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == 0x20 { continue }
-                words.append(lower)
-            }
-            return (words, mentionsSecret)
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> (words: KeyWords, mentionsSecret: Bool)? {
+        var words = KeyWords()
+        // The last six bytes as given, lower-cased, as a 48-bit number.
+        var window: UInt64 = 0
+        var mentionsSecret = false
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            let lower = ByteSearch.lower(byte)
+            window = ((window << 8) | UInt64(lower)) & 0xFFFF_FFFF_FFFF
+            mentionsSecret = mentionsSecret || window == Self.secretWindow
+            if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == 0x20 { continue }
+            words.append(lower)
         }
+        return (words, mentionsSecret)
     }
 
     /// "secret" as ``facts(forKey:)``'s window holds it.
@@ -130,19 +146,22 @@ enum ArgumentHints {
 
     /// Whether `key` holds "secret" in any case (`client_secret`, `AWS_SECRET_ACCESS_KEY`).
     static func mentionsSecret(_ key: String) -> Bool {
-        key.withUTF8Bytes { bytes in
-            guard bytes.count >= 6 else { return false }
-            // Keys are short: a byte loop beats a search's set-up. `b | 0x20` folds only the
-            // upper-case letter onto each of these lower-case letters.
-            for i in 0...(bytes.count - 6) where bytes[i] | 0x20 == UInt8(ascii: "s") {
-                if bytes[i + 1] | 0x20 == UInt8(ascii: "e"), bytes[i + 2] | 0x20 == UInt8(ascii: "c"), bytes[i + 3] | 0x20 == UInt8(ascii: "r"),
-                    bytes[i + 4] | 0x20 == UInt8(ascii: "e"), bytes[i + 5] | 0x20 == UInt8(ascii: "t")
-                {
-                    return true
-                }
+        key.withUTF8Bytes(mentionsSecret)
+    }
+
+    /// ``mentionsSecret(_:)`` of a key's bytes.
+    static func mentionsSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 6 else { return false }
+        // Keys are short: a byte loop beats a search's set-up. `b | 0x20` folds only the
+        // upper-case letter onto each of these lower-case letters.
+        for i in 0...(bytes.count - 6) where bytes[i] | 0x20 == UInt8(ascii: "s") {
+            if bytes[i + 1] | 0x20 == UInt8(ascii: "e"), bytes[i + 2] | 0x20 == UInt8(ascii: "c"), bytes[i + 3] | 0x20 == UInt8(ascii: "r"),
+                bytes[i + 4] | 0x20 == UInt8(ascii: "e"), bytes[i + 5] | 0x20 == UInt8(ascii: "t")
+            {
+                return true
             }
-            return false
         }
+        return false
     }
 
     /// The kind a key suggests, or `nil` for none.

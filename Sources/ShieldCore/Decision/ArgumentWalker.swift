@@ -37,6 +37,8 @@ struct ArgumentWalker {
         var step: Step
         /// The nearest object key above this value (arrays inherit their key).
         var key: String?
+        /// What ``key`` says about its values (``ArgumentHints/KeyFacts/none`` without a key).
+        var facts: ArgumentHints.KeyFacts
         var depth: Int
         var embedding: Int
     }
@@ -70,7 +72,7 @@ struct ArgumentWalker {
         // Enough for a typical call's arguments without growing.
         stack.reserveCapacity(16)
         arena.reserveCapacity(16)
-        stack.append(Frame(value: root, parent: -1, step: .root, key: nil, depth: 0, embedding: 0))
+        stack.append(Frame(value: root, parent: -1, step: .root, key: nil, facts: .none, depth: 0, embedding: 0))
         while let frame = stack.popLast() {
             nodes += 1
             if nodes > engine.limits.maxNodes {
@@ -85,9 +87,7 @@ struct ArgumentWalker {
                 continue
             case .number(let number):
                 // `{"host": 2130706433}` is 127.0.0.1 to anything that formats it into a URL.
-                // Facts first: a mutating call in the argument list would copy the walker.
-                let facts = frame.key.map { keyFacts(for: $0) }
-                let (kind, _) = kind(for: frame, facts: facts)
+                let (kind, _) = kind(for: frame)
                 if kind == .host || kind == .url, let finding = engine.egress.check(hostValue: Substring(number), lenient: true) {
                     return located(finding, frame)
                 }
@@ -95,8 +95,7 @@ struct ArgumentWalker {
                 if let finding = check(string: text, frame: frame, stack: &stack) { return finding }
             case .array(let elements):
                 // An argv array under a command key is also judged as the command line it forms.
-                let facts = elements.count > 1 ? frame.key.map { keyFacts(for: $0) } : nil
-                if elements.count > 1, kind(for: frame, facts: facts).0 == .command {
+                if elements.count > 1, kind(for: frame).0 == .command {
                     let words = elements.compactMap(\.stringValue)
                     if words.count == elements.count,
                         let finding = engine.commands.check(commandLine: words.map(Self.shellQuoted).joined(separator: " "))
@@ -108,7 +107,9 @@ struct ArgumentWalker {
                 let path = place(frame)
                 for (index, element) in elements.enumerated().reversed() {
                     stack.append(
-                        Frame(value: element, parent: path, step: .index(index), key: frame.key, depth: frame.depth + 1, embedding: frame.embedding))
+                        Frame(
+                            value: element, parent: path, step: .index(index), key: frame.key, facts: frame.facts, depth: frame.depth + 1,
+                            embedding: frame.embedding))
                 }
             case .object(let members):
                 // A process-spawning shape: {"program": "/bin/sh", "arguments": ["-c", "…"]}.
@@ -117,11 +118,14 @@ struct ArgumentWalker {
                 }
                 let path = members.isEmpty ? -1 : place(frame)
                 for member in members.reversed() {
-                    if let finding = checkKey(member.key) {
+                    let (finding, facts) = read(key: member.key)
+                    if let finding {
                         return located(finding, at: render(path, then: .key(member.key)))
                     }
                     stack.append(
-                        Frame(value: member.value, parent: path, step: .member, key: member.key, depth: frame.depth + 1, embedding: frame.embedding))
+                        Frame(
+                            value: member.value, parent: path, step: .member, key: member.key, facts: facts, depth: frame.depth + 1,
+                            embedding: frame.embedding))
                 }
             }
         }
@@ -130,27 +134,38 @@ struct ArgumentWalker {
 
     // MARK: - Strings
 
-    /// Checks applied to every key: keys are attacker-controlled text too.
-    private mutating func checkKey(_ key: String) -> Finding? {
-        if let finding = spend(key) { return finding }
-        // Most keys are short ASCII words: shorter than any credential, with no colon for a URL
-        // and no byte outside ASCII for hidden text, they hold nothing ``checkText`` looks for
-        // unless the policy has blocked patterns.
-        guard engine.blockedArgPatterns.isEmpty else { return checkText(key, kind: .text) }
-        let plain = key.withUTF8Bytes { bytes in
-            bytes.count < SecretScanner.shortestCredential && !bytes.contains { $0 >= 0x80 || $0 == UInt8(ascii: ":") }
+    /// Checks one key (keys are attacker-controlled text too) and works out what it says about
+    /// its values.
+    private mutating func read(key: String) -> (Finding?, ArgumentHints.KeyFacts) {
+        if let finding = spend(key.utf8.count) { return (finding, .none) }
+        // Most keys are plain lower-case words: read in one load, shorter than any credential,
+        // with no colon for a URL and no byte outside ASCII for hidden text, they hold nothing
+        // ``checkText`` looks for unless the policy has blocked patterns.
+        if let facts = key.withUTF8Bytes(ArgumentHints.facts(ofPlainWord:)) {
+            return (engine.blockedArgPatterns.isEmpty ? nil : checkText(key, kind: .text), facts)
         }
-        return plain ? nil : checkText(key, kind: .text)
+        let facts = keyFacts(for: key)
+        // Other short ASCII keys without a colon are as plain to ``checkText``.
+        let plain =
+            engine.blockedArgPatterns.isEmpty
+            && key.withUTF8Bytes { bytes in
+                bytes.count < SecretScanner.shortestCredential && !bytes.contains { $0 >= 0x80 || $0 == UInt8(ascii: ":") }
+            }
+        return (plain ? nil : checkText(key, kind: .text), facts)
     }
 
+    /// Checks one string value. Its bytes are borrowed once and handed to every check.
     private mutating func check(string text: String, frame: Frame, stack: inout [Frame]) -> Finding? {
-        if let finding = spend(text) { return located(finding, frame) }
+        text.withUTF8Bytes { bytes in check(string: text, bytes, frame: frame, stack: &stack) }
+    }
+
+    private mutating func check(string text: String, _ bytes: UnsafeBufferPointer<UInt8>, frame: Frame, stack: inout [Frame]) -> Finding? {
+        if let finding = spend(bytes.count) { return located(finding, frame) }
 
         // A string holding a JSON document is walked as part of the arguments: its keys and
         // values (with escapes decoded) get every check, and findings get precise paths.
-        let opensContainer = text.withUTF8Bytes { bytes in
+        let opensContainer =
             bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
-        }
         if opensContainer {
             let parserLimits = JSONParser.Limits(
                 maxBytes: Int.max, maxDepth: max(1, engine.limits.maxDepth - frame.depth),
@@ -165,7 +180,7 @@ struct ArgumentWalker {
                 }
                 stack.append(
                     Frame(
-                        value: embedded, parent: place(frame), step: .embeddedJSON, key: frame.key, depth: frame.depth + 1,
+                        value: embedded, parent: place(frame), step: .embeddedJSON, key: frame.key, facts: frame.facts, depth: frame.depth + 1,
                         embedding: frame.embedding + 1))
                 return nil
             } catch  where error.isLimit {
@@ -175,10 +190,9 @@ struct ArgumentWalker {
                 // Not JSON: checked as text below.
             }
         }
-        let facts = frame.key.map { keyFacts(for: $0) } ?? .none
-        let (kind, declared) = kind(for: frame, facts: facts)
+        let (kind, declared) = kind(for: frame)
         if let finding = checkText(
-            text, kind: kind, declared: declared, allowVersionOperators: facts.isPackage, keyMentionsSecret: facts.mentionsSecret)
+            text, bytes, kind: kind, declared: declared, allowVersionOperators: frame.facts.isPackage, keyMentionsSecret: frame.facts.mentionsSecret)
         {
             return located(finding, frame)
         }
@@ -205,9 +219,8 @@ struct ArgumentWalker {
 
     /// The kind a value is judged as — declared by the policy, a shell tool's command line, or
     /// suggested by its key — and whether the policy declared it (declared kinds fail closed on
-    /// values that do not fit; suggested ones give way to prose). `facts` are the key's, when
-    /// the caller has them.
-    private func kind(for frame: Frame, facts: ArgumentHints.KeyFacts? = nil) -> (Policy.ArgumentKind?, declared: Bool) {
+    /// values that do not fit; suggested ones give way to prose).
+    private func kind(for frame: Frame) -> (Policy.ArgumentKind?, declared: Bool) {
         guard let key = frame.key else { return (tool.isShell ? .command : nil, false) }
         if !tool.argumentKinds.isEmpty {
             if let declared = tool.argumentKinds[key] { return (declared, true) }
@@ -215,28 +228,35 @@ struct ArgumentWalker {
         }
         if tool.isShell { return (.command, false) }
         if key.utf8.count == 5, key == "input" || key == "stdin", tool.takesShellInput { return (.command, false) }
-        return ((facts ?? ArgumentHints.facts(forKey: key)).hint, false)
+        return (frame.facts.hint, false)
     }
 
-    /// Checks one string. `kind` nil means "unknown": prose with light heuristics. A heuristic
-    /// kind (`.host` from a URL-ish key, `.path` from a path-ish key) gives way for values that
-    /// are clearly prose (contain whitespace); a declared kind never does.
+    /// Checks a key as text.
+    private mutating func checkText(_ text: String, kind: Policy.ArgumentKind?) -> Finding? {
+        text.withUTF8Bytes { bytes in checkText(text, bytes, kind: kind) }
+    }
+
+    /// Checks one string, whose bytes are `bytes`. `kind` nil means "unknown": prose with light
+    /// heuristics. A heuristic kind (`.host` from a URL-ish key, `.path` from a path-ish key)
+    /// gives way for values that are clearly prose (contain whitespace); a declared kind never
+    /// does.
     private mutating func checkText(
-        _ text: String, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false, keyMentionsSecret: Bool = false
+        _ text: String, _ bytes: UnsafeBufferPointer<UInt8>, kind: Policy.ArgumentKind?, declared: Bool = false, allowVersionOperators: Bool = false,
+        keyMentionsSecret: Bool = false
     ) -> Finding? {
         // Hidden characters are never ASCII, and an ASCII URL has a colon: most keys and many
         // values need neither scan.
-        let shape = text.withUTF8Bytes(TextShape.init)
+        let shape = TextShape(bytes)
         let (isASCII, hasColon) = (shape.isASCII, shape.hasColon)
         if !isASCII, let hidden = HiddenTextScanner.firstHidden(in: text) {
             return Finding(rule: hidden.rule, reason: "text contains \(hidden.description)")
         }
         if engine.policy.secretsEnabled {
-            if let secret = SecretScanner.firstSecret(in: text, keyMentionsSecret: keyMentionsSecret) {
+            if let secret = SecretScanner.firstSecret(in: bytes, keyMentionsSecret: keyMentionsSecret) {
                 return Finding(rule: "secret.\(secret.kind)", reason: "value holds a live-shaped \(secret.label) (\(secret.preview))")
             }
             // HTTP Basic credentials carry tokens base64-encoded (`user:ghp_…`).
-            if text.utf8.count >= Self.shortestBasicCredentials, let decoded = Self.basicCredentials(text),
+            if bytes.count >= Self.shortestBasicCredentials, let decoded = Self.basicCredentials(text),
                 let secret = SecretScanner.firstSecret(in: decoded, keyMentionsSecret: true)
             {
                 return Finding(rule: "secret.\(secret.kind)", reason: "HTTP Basic credentials hold a live-shaped \(secret.label) (\(secret.preview))")
@@ -252,11 +272,9 @@ struct ArgumentWalker {
         var judgedWholeValue = false
         if !isASCII || hasColon {
             var found: Finding?
-            text.withUTF8Bytes { bytes in
-                URLFinder.scan(bytes) { start, end in
-                    guard found == nil else { return }
-                    found = judgeFoundURL(in: text, bytes, start..<end, kind: kind, judgedWholeValue: &judgedWholeValue)
-                }
+            URLFinder.scan(bytes) { start, end in
+                guard found == nil else { return }
+                found = judgeFoundURL(in: text, bytes, start..<end, kind: kind, judgedWholeValue: &judgedWholeValue)
             }
             if let found { return found }
         }
@@ -282,12 +300,12 @@ struct ArgumentWalker {
             }
             return engine.egress.check(hostValue: Substring(stripped), lenient: !declared)
         case .path?:
-            if text.isEmpty || (shape.hasLineFeed ?? ByteSearch.contains(text, byte: 0x0A)) { return nil }
-            if hasColon, ByteSearch.contains(text, "://"), !text.utf8.prefix(5).map({ $0 | 0x20 }).elementsEqual("file:".utf8) { return nil }
-            if text.utf8.first == UInt8(ascii: "-") {
+            if bytes.isEmpty || (shape.hasLineFeed ?? ByteSearch.contains(bytes, byte: 0x0A)) { return nil }
+            if hasColon, ByteSearch.contains(bytes, Self.schemeSeparator), !URLScheme.startsWithFile(bytes) { return nil }
+            if bytes[0] == UInt8(ascii: "-") {
                 return Finding(rule: "command.option-injection", reason: "path \(quote(text)) starts with \"-\" and would be read as an option")
             }
-            return engine.paths.check(text)
+            return engine.paths.check(text, bytes)
         case .command?:
             return engine.commands.check(commandLine: text)
         case .argument?:
@@ -298,10 +316,10 @@ struct ArgumentWalker {
             // Prose (white space) is not a path or a host.
             let isProse =
                 shape.hasWhitespace
-                ?? (ByteSearch.contains(text, byte: 0x20) || ByteSearch.contains(text, byte: 0x0A) || ByteSearch.contains(text, byte: 0x0D)
-                    || ByteSearch.contains(text, byte: 0x09))
-            if text.isEmpty || isProse { return nil }
-            if Self.looksLikePath(text) { return engine.paths.check(text) }
+                ?? (ByteSearch.contains(bytes, byte: 0x20) || ByteSearch.contains(bytes, byte: 0x0A) || ByteSearch.contains(bytes, byte: 0x0D)
+                    || ByteSearch.contains(bytes, byte: 0x09))
+            if bytes.isEmpty || isProse { return nil }
+            if Self.looksLikePath(bytes) { return engine.paths.check(text, bytes) }
             if Self.looksLikeHostValue(text) { return engine.egress.check(hostValue: Substring(text), lenient: true) }
             return nil
         }
@@ -524,25 +542,28 @@ struct ArgumentWalker {
 
     /// A whole value that is a path although its key does not say so.
     static func looksLikePath(_ text: String) -> Bool {
-        text.withUTF8Bytes { bytes in
-            func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
-            func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") }
-            let opensLikePath: Bool
-            switch byte(0) {
-            // `/…`, `\…`, `~…`
-            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "~"): opensLikePath = true
-            // `./…`, `../…` (either separator), `..`
-            case UInt8(ascii: "."):
-                opensLikePath = isSeparator(byte(1)) || (byte(1) == UInt8(ascii: ".") && (bytes.count == 2 || isSeparator(byte(2))))
-            // `%2e…`, `%2E…`
-            case UInt8(ascii: "%"): opensLikePath = byte(1) == UInt8(ascii: "2") && byte(2) | 0x20 == UInt8(ascii: "e")
-            // `C:\…`, `C:/…`
-            default: opensLikePath = bytes.count >= 3 && byte(0).isASCIILetter && byte(1) == UInt8(ascii: ":") && isSeparator(byte(2))
-            }
-            // A URL is not a path: searched for only when the value otherwise looks like one.
-            guard opensLikePath || Self.hasDotDotSegment(bytes) else { return false }
-            return !Self.schemeSeparator.withUTF8Buffer { ByteSearch.search(bytes, $0, foldASCIICase: false) }
+        text.withUTF8Bytes(looksLikePath)
+    }
+
+    /// ``looksLikePath(_:)`` of a value's bytes.
+    static func looksLikePath(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func byte(_ i: Int) -> UInt8 { i < bytes.count ? bytes[i] : 0 }
+        func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") }
+        let opensLikePath: Bool
+        switch byte(0) {
+        // `/…`, `\…`, `~…`
+        case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "~"): opensLikePath = true
+        // `./…`, `../…` (either separator), `..`
+        case UInt8(ascii: "."):
+            opensLikePath = isSeparator(byte(1)) || (byte(1) == UInt8(ascii: ".") && (bytes.count == 2 || isSeparator(byte(2))))
+        // `%2e…`, `%2E…`
+        case UInt8(ascii: "%"): opensLikePath = byte(1) == UInt8(ascii: "2") && byte(2) | 0x20 == UInt8(ascii: "e")
+        // `C:\…`, `C:/…`
+        default: opensLikePath = bytes.count >= 3 && byte(0).isASCIILetter && byte(1) == UInt8(ascii: ":") && isSeparator(byte(2))
         }
+        // A URL is not a path: searched for only when the value otherwise looks like one.
+        guard opensLikePath || Self.hasDotDotSegment(bytes) else { return false }
+        return !ByteSearch.contains(bytes, Self.schemeSeparator)
     }
 
     private static let schemeSeparator: StaticString = "://"
@@ -597,8 +618,9 @@ struct ArgumentWalker {
 
     // MARK: - Bounds and paths
 
-    private mutating func spend(_ text: String) -> Finding? {
-        scannedBytes += text.utf8.count
+    /// Counts `count` more bytes of text against ``DecisionEngine/Limits/maxScanBytes``.
+    private mutating func spend(_ count: Int) -> Finding? {
+        scannedBytes += count
         if scannedBytes > engine.limits.maxScanBytes {
             return Finding(rule: "args.too-large", reason: "arguments hold more than \(engine.limits.maxScanBytes) bytes of text to scan")
         }

@@ -28,6 +28,25 @@ struct KeyWords: Equatable, Sendable {
 
     init() {}
 
+    /// The words of a normalized key of `count` bytes (1 to 16) held in `chunk`'s first lanes,
+    /// its other lanes zero: the same as appending its bytes one by one.
+    init(chunk: SIMD16<UInt8>, count: Int) {
+        let halves = unsafeBitCast(chunk, to: SIMD2<UInt64>.self)
+        // The sixteen lanes as one 128-bit number `top:bottom` with the key's first byte highest;
+        // shifted right so that its last byte is lowest.
+        let top = halves[0].byteSwapped
+        let bottom = halves[1].byteSwapped
+        let shift = 8 * (16 - count)
+        if shift >= 64 {
+            low = top &>> (shift - 64)
+        } else if shift == 0 {
+            (low, high) = (bottom, top)
+        } else {
+            (low, high) = ((bottom &>> shift) | (top &<< (64 - shift)), top &>> shift)
+        }
+        self.count = count
+    }
+
     /// Where the key starts its search in a table of `mask + 1` slots.
     @inline(__always) func slot(_ mask: Int) -> Int {
         let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: count)

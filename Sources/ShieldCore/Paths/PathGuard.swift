@@ -190,22 +190,25 @@ final class PathGuard: Sendable {
     /// ``checkInFull(_:)`` judges it and words any finding. With a real-path resolver every path
     /// is judged in full.
     func isPlainlyAllowed(_ raw: String) -> Bool {
+        raw.withUTF8Bytes(isPlainlyAllowed)
+    }
+
+    /// ``isPlainlyAllowed(_:)`` of a path's bytes.
+    func isPlainlyAllowed(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard resolveRealPath == nil else { return false }
-        return raw.withUTF8Bytes { text -> Bool in
-            let slash = UInt8(ascii: "/")
-            guard let first = text.first, !URLScheme.startsWithFile(text) else { return false }
-            // The prefix goes straight into the call: choosing it into a variable first would
-            // copy (and retain) its arrays.
-            if first == slash {
-                guard text.count < 2 || text[1] != slash else { return false }  // UNC
-                return isPlainlyAllowed(text, from: 0, prefix: PathSegments(), lowercasedPrefix: PathSegments())
-            } else if first == UInt8(ascii: "~") {
-                guard text.count == 1 || text[1] == slash else { return false }  // `~user`
-                return isPlainlyAllowed(text, from: 1, prefix: homeSegments, lowercasedPrefix: lowercasedHome)
-            } else {
-                guard text.count < 2 || !first.isASCIILetter || text[1] != UInt8(ascii: ":") else { return false }  // a drive
-                return isPlainlyAllowed(text, from: 0, prefix: base, lowercasedPrefix: lowercasedBase)
-            }
+        let slash = UInt8(ascii: "/")
+        guard let first = text.first, !URLScheme.startsWithFile(text) else { return false }
+        // The prefix goes straight into the call: choosing it into a variable first would
+        // copy (and retain) its arrays.
+        if first == slash {
+            guard text.count < 2 || text[1] != slash else { return false }  // UNC
+            return isPlainlyAllowed(text, from: 0, prefix: PathSegments(), lowercasedPrefix: PathSegments())
+        } else if first == UInt8(ascii: "~") {
+            guard text.count == 1 || text[1] == slash else { return false }  // `~user`
+            return isPlainlyAllowed(text, from: 1, prefix: homeSegments, lowercasedPrefix: lowercasedHome)
+        } else {
+            guard text.count < 2 || !first.isASCIILetter || text[1] != UInt8(ascii: ":") else { return false }  // a drive
+            return isPlainlyAllowed(text, from: 0, prefix: base, lowercasedPrefix: lowercasedBase)
         }
     }
 
@@ -250,6 +253,11 @@ final class PathGuard: Sendable {
     /// Judges one path.
     func check(_ raw: String) -> Finding? {
         isPlainlyAllowed(raw) ? nil : checkInFull(raw)
+    }
+
+    /// ``check(_:)`` of `raw`, whose bytes the caller has borrowed already.
+    func check(_ raw: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Finding? {
+        isPlainlyAllowed(bytes) ? nil : checkInFull(raw)
     }
 
     /// ``check(_:)`` without the plain lane: what that lane must agree with.

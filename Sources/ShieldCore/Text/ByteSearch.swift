@@ -20,10 +20,18 @@ enum ByteSearch {
 
     /// Whether `byte` occurs in `text` (memchr: vectorized, and stops at the first).
     static func contains(_ text: String, byte: UInt8) -> Bool {
-        text.withUTF8Bytes { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            return memchr(base, Int32(byte), bytes.count) != nil
-        }
+        text.withUTF8Bytes { contains($0, byte: byte) }
+    }
+
+    /// Whether `byte` occurs in `bytes` (memchr).
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, byte: UInt8) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        return memchr(base, Int32(byte), bytes.count) != nil
+    }
+
+    /// Whether `needle`'s bytes occur in `bytes`.
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { search(bytes, $0, foldASCIICase: false) }
     }
 
     /// Whether `needle` occurs in `haystack`, ignoring ASCII case. `needle` must be lower-case.
