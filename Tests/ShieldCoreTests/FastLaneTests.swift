@@ -268,6 +268,42 @@ import Testing
         #expect(plain > 5000)
     }
 
+    /// The sixteen-byte host-name reader of plain URLs agrees with a byte loop: where the run
+    /// ends, whether it ends on an authority delimiter, its last dot and empty labels.
+    @Test func hostNameRunMatchesAByteLoop() {
+        func reference(_ bytes: [UInt8], from start: Int) -> (end: Int, lastDot: Int?)? {
+            var j = start
+            var lastDot: Int?
+            var previous = UInt8(ascii: ".")
+            while j < bytes.count {
+                let b = bytes[j]
+                if "/?#:".utf8.contains(b) { break }
+                guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else {
+                    return nil
+                }
+                if b == UInt8(ascii: ".") {
+                    guard previous != UInt8(ascii: ".") else { return nil }
+                    lastDot = j
+                }
+                previous = b
+                j += 1
+            }
+            return (j, lastDot)
+        }
+        var rng = SeededGenerator(state: 31)
+        let pieces = ["a", "Z", "9", "-", "_", ".", "..", "example", "com", "/", "?", "#", ":", "@", " ", "é", "%", "\\", "0123456789abcdef"]
+        var ended = 0
+        for _ in 0..<20_000 {
+            let bytes = Array(Self.randomText(pieces, maxPieces: 8, &rng).utf8)
+            let start = Int.random(in: 0...bytes.count, using: &rng)
+            let expected = reference(bytes, from: start)
+            let found = bytes.withUnsafeBufferPointer { URLReference.hostName($0, from: start) }
+            if expected != nil { ended += 1 }
+            #expect(found?.end == expected?.end && found?.lastDot == expected?.lastDot, "\(String(decoding: bytes, as: UTF8.self)) from \(start)")
+        }
+        #expect(ended > 4000)
+    }
+
     /// `looksLikePath` decides as its definition: not a URL, and opening like a path or holding
     /// a `..` segment (the URL search now runs last, only when it can change the answer).
     @Test func pathShapeMatchesItsDefinition() {

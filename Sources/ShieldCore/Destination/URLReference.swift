@@ -133,20 +133,7 @@ public struct URLReference: Sendable, Hashable {
         guard schemeEnd <= 32, i + 2 < bytes.count, bytes[i + 1] == slash, bytes[i + 2] == slash else { return nil }
         if URLScheme.startsWithFile(bytes) { return nil }
         let hostStart = i + 3
-        var j = hostStart
-        var lastDot: Int?
-        var previous = dot  // a leading dot counts as an empty label
-        while j < bytes.count {
-            let b = bytes[j]
-            if b == slash || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b == colon { break }
-            guard b.isASCIILetter || b &- 48 < 10 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == dot else { return nil }
-            if b == dot {
-                guard previous != dot else { return nil }  // empty labels: the general parser decides
-                lastDot = j
-            }
-            previous = b
-            j += 1
-        }
+        guard let (j, lastDot) = hostName(bytes, from: hostStart) else { return nil }
         var hostEnd = j
         if let lastDot, lastDot + 1 == hostEnd { hostEnd = lastDot }  // one trailing dot
         guard hostStart < hostEnd else { return nil }
@@ -169,6 +156,43 @@ public struct URLReference: Sendable, Hashable {
             port = value
         }
         return PlainParts(scheme: 0..<schemeEnd, host: hostStart..<hostEnd, port: port)
+    }
+
+    /// The run of host-name bytes (ASCII letters, digits, `-`, `_`, `.`) from `start`, sixteen
+    /// bytes at a time: its end, which must be the end of `bytes` or `/`, `?`, `#` or `:`, and
+    /// its last dot. `nil` when another byte ends it or a label is empty (a dot first or after
+    /// another dot): the general parser decides those.
+    static func hostName(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, lastDot: Int?)? {
+        guard let address = bytes.baseAddress else { return start < bytes.count ? nil : (start, nil) }
+        let base = UnsafeRawPointer(address)
+        var offset = start
+        var lastDot: Int?
+        var dotBefore = true  // a leading dot counts as an empty label
+        while offset < bytes.count {
+            let x = ByteLanes.load(base, offset, count: bytes.count)
+            let dots = ByteLanes.lanes(x, equalTo: UInt8(ascii: "."))
+            let name =
+                ByteLanes.letters(x) | ByteLanes.digits(x) | ByteLanes.lanes(x, equalTo: UInt8(ascii: "-"))
+                | ByteLanes.lanes(x, equalTo: UInt8(ascii: "_"))
+                | dots
+            // Lanes past the end are zero: not name bytes, so the run stops there at the latest.
+            let stops = ~ByteLanes.bits(name) & 0xFFFF
+            let length = stops == 0 ? 16 : stops.trailingZeroBitCount
+            let dotBits = ByteLanes.bits(dots) & ((1 << UInt64(length)) - 1)
+            if dotBits & (dotBits >> 1) != 0 || (dotBefore && dotBits & 1 != 0) { return nil }
+            if dotBits != 0 { lastDot = offset + 63 - dotBits.leadingZeroBitCount }
+            if length < 16 {
+                let end = offset + length
+                if end < bytes.count {
+                    let b = bytes[end]
+                    guard b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") || b == UInt8(ascii: ":") else { return nil }
+                }
+                return (end, lastDot)
+            }
+            dotBefore = dotBits >> 15 != 0
+            offset += 16
+        }
+        return (bytes.count, lastDot)
     }
 
     /// The schemes most URLs have, as constants: no `String` is built for them.
