@@ -91,16 +91,10 @@ enum ArgumentHints {
     }
 
     /// The facts of a key that is its own normal form and fits ``KeyWords`` whole: one to sixteen
-    /// lower-case ASCII letters and digits, as most keys are (`url`, `path`, `retries`). Read
-    /// with one sixteen-byte load rather than byte by byte; `nil` for any other key.
+    /// lower-case ASCII letters and digits, as most keys are (`url`, `path`, `retries`); `nil`
+    /// for any other key.
     static func facts(ofPlainWord bytes: UnsafeBufferPointer<UInt8>) -> KeyFacts? {
-        guard let address = bytes.baseAddress, bytes.count <= 16, !bytes.isEmpty else { return nil }
-        let chunk = ByteLanes.load(UnsafeRawPointer(address), 0, count: bytes.count)
-        let plain = ByteLanes.lanes(chunk, above: 0x60, below: 0x7B) | ByteLanes.digits(chunk)
-        guard ByteLanes.bits(plain) == (1 << UInt64(bytes.count)) - 1 else { return nil }
-        // No key of fewer than six bytes, or without an `s`, mentions "secret".
-        let secret = bytes.count >= 6 && ByteLanes.bits(ByteLanes.lanes(chunk, equalTo: UInt8(ascii: "s"))) != 0 && mentionsSecret(bytes)
-        return facts(normalized: KeyWords(chunk: chunk, count: bytes.count), mentionsSecret: secret)
+        KeyTables.shared.facts(ofPlainWord: bytes)
     }
 
     /// An ASCII key read once: its normal form's words, and whether the key as given mentions
@@ -124,25 +118,52 @@ enum ArgumentHints {
     /// "secret" as ``facts(forKey:)``'s window holds it.
     private static let secretWindow: UInt64 = 0x73_65_63_72_65_74
 
-    /// The facts of a key given its normal form's words. An exact key's facts are worked out
-    /// once: no exact key mentions a secret, and a key mentions one only if its normal form does.
+    /// The facts of a key given its normal form's words.
     private static func facts(normalized words: KeyWords, mentionsSecret: Bool) -> KeyFacts {
-        if let known = exactKeyFacts[words] { return known }
-        return KeyFacts(hint: suffixes.kind(of: words).map { $0 == .url ? .host : $0 }, isPackage: false, mentionsSecret: mentionsSecret)
+        KeyTables.shared.facts(normalized: words, mentionsSecret: mentionsSecret)
     }
 
     /// The keys whose kind is looked up exactly (normalized).
     static var exactKeyNames: [String] { exactKeys.allKeys }
 
-    /// ``facts(forKey:)`` of every exact key, by its normal form.
-    private static let exactKeyFacts = KeyWordTable(
-        exactKeys.allKeys.map { key in
-            let exact = exactKeys[key]
-            let hint = Array(key.utf8).withUnsafeBufferPointer { kind(forNormalizedKey: $0, exact: exact?.kind) }
-            return (
-                key, KeyFacts(hint: hint.map { $0 == .url ? .host : $0 }, isPackage: exact?.isPackage ?? false, mentionsSecret: mentionsSecret(key))
-            )
-        })
+    /// The tables a key's facts are read from, behind one reference: a walk fetches it once,
+    /// rather than passing a lazy-initialization check for each table and key.
+    final class KeyTables: Sendable {
+        static let shared = KeyTables()
+
+        /// ``facts(forKey:)`` of every exact key, by its normal form.
+        private let exactFacts: KeyWordTable<KeyFacts>
+        let suffixes = SuffixSet(urlSuffixes.map { ($0, .url) } + pathSuffixes.map { ($0, .path) })
+
+        private init() {
+            let suffixes = suffixes
+            exactFacts = KeyWordTable(
+                exactKeys.allKeys.map { key in
+                    let exact = exactKeys[key]
+                    let hint = Array(key.utf8).withUnsafeBufferPointer { kind(forNormalizedKey: $0, exact: exact?.kind, suffixes: suffixes) }
+                    return (
+                        key,
+                        KeyFacts(
+                            hint: hint.map { $0 == .url ? .host : $0 }, isPackage: exact?.isPackage ?? false, mentionsSecret: mentionsSecret(key))
+                    )
+                })
+        }
+
+        /// The facts of a key given its normal form's words. An exact key's facts are worked
+        /// out once: no exact key mentions a secret, and a key mentions one only if its normal
+        /// form does.
+        @inline(__always) func facts(normalized words: KeyWords, mentionsSecret: Bool) -> KeyFacts {
+            if let known = exactFacts[words] { return known }
+            return KeyFacts(hint: suffixes.kind(of: words).map { $0 == .url ? .host : $0 }, isPackage: false, mentionsSecret: mentionsSecret)
+        }
+
+        /// ``ArgumentHints/facts(ofPlainWord:)``: the key's words read with two loads
+        /// (``KeyWords/init(plainWord:)``), without a byte loop.
+        @inline(__always) func facts(ofPlainWord bytes: UnsafeBufferPointer<UInt8>) -> KeyFacts? {
+            guard let words = KeyWords(plainWord: bytes) else { return nil }
+            return facts(normalized: words, mentionsSecret: bytes.count >= 6 && mentionsSecret(bytes))
+        }
+    }
 
     /// Whether `key` holds "secret" in any case (`client_secret`, `AWS_SECRET_ACCESS_KEY`).
     static func mentionsSecret(_ key: String) -> Bool {
@@ -198,11 +219,13 @@ enum ArgumentHints {
     /// The kind a normalized key suggests. Exact keys first by precedence (argument, text, then
     /// URL and path with their suffixes, then command).
     static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>) -> Policy.ArgumentKind? {
-        kind(forNormalizedKey: key, exact: exactKeys[key]?.kind)
+        kind(forNormalizedKey: key, exact: exactKeys[key]?.kind, suffixes: KeyTables.shared.suffixes)
     }
 
     /// ``kind(forNormalizedKey:)`` given the key's exact kind, looked up already.
-    private static func kind(forNormalizedKey key: UnsafeBufferPointer<UInt8>, exact: Policy.ArgumentKind?) -> Policy.ArgumentKind? {
+    private static func kind(
+        forNormalizedKey key: UnsafeBufferPointer<UInt8>, exact: Policy.ArgumentKind?, suffixes: SuffixSet
+    ) -> Policy.ArgumentKind? {
         if exact == .argument || exact == .text || exact == .url { return exact }
         switch suffixes.kind(ofKey: key) {
         case .url?: return .url
@@ -233,7 +256,6 @@ enum ArgumentHints {
         for key in packageKeys.sorted() { add(key) { $0.isPackage = true } }
         return ByteKeyedTable(order.map { ($0, entries[$0]!) })
     }()
-    private static let suffixes = SuffixSet(urlSuffixes.map { ($0, .url) } + pathSuffixes.map { ($0, .path) })
 
     /// The URL and path suffixes, each held as masked words of its bytes from the end, so that
     /// a key is compared with every suffix by a few integer operations on its last sixteen bytes.

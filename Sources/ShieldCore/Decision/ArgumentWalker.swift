@@ -59,6 +59,7 @@ struct ArgumentWalker {
     private var clearAuthorities = AuthorityMemo()
     private var knownKeyFacts = ByteMemo<ArgumentHints.KeyFacts>()
     private var keysSeen = 0
+    private let keyTables = ArgumentHints.KeyTables.shared
     private var nodes = 0
     private var scannedBytes = 0
 
@@ -141,7 +142,7 @@ struct ArgumentWalker {
         // Most keys are plain lower-case words: read in one load, shorter than any credential,
         // with no colon for a URL and no byte outside ASCII for hidden text, they hold nothing
         // ``checkText`` looks for unless the policy has blocked patterns.
-        if let facts = key.withUTF8Bytes(ArgumentHints.facts(ofPlainWord:)) {
+        if let facts = key.withUTF8Bytes({ keyTables.facts(ofPlainWord: $0) }) {
             return (engine.blockedArgPatterns.isEmpty ? nil : checkText(key, kind: .text), facts)
         }
         let facts = keyFacts(for: key)
@@ -619,12 +620,13 @@ struct ArgumentWalker {
     // MARK: - Bounds and paths
 
     /// Counts `count` more bytes of text against ``DecisionEngine/Limits/maxScanBytes``.
-    private mutating func spend(_ count: Int) -> Finding? {
+    @inline(__always) private mutating func spend(_ count: Int) -> Finding? {
         scannedBytes += count
-        if scannedBytes > engine.limits.maxScanBytes {
-            return Finding(rule: "args.too-large", reason: "arguments hold more than \(engine.limits.maxScanBytes) bytes of text to scan")
-        }
-        return nil
+        return scannedBytes > engine.limits.maxScanBytes ? tooLarge() : nil
+    }
+
+    private func tooLarge() -> Finding {
+        Finding(rule: "args.too-large", reason: "arguments hold more than \(engine.limits.maxScanBytes) bytes of text to scan")
     }
 
     /// How `frame`'s value is reached from its container; `nil` for the root.

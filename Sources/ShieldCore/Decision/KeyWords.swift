@@ -28,23 +28,64 @@ struct KeyWords: Equatable, Sendable {
 
     init() {}
 
-    /// The words of a normalized key of `count` bytes (1 to 16) held in `chunk`'s first lanes,
-    /// its other lanes zero: the same as appending its bytes one by one.
-    init(chunk: SIMD16<UInt8>, count: Int) {
-        let halves = unsafeBitCast(chunk, to: SIMD2<UInt64>.self)
-        // The sixteen lanes as one 128-bit number `top:bottom` with the key's first byte highest;
-        // shifted right so that its last byte is lowest.
-        let top = halves[0].byteSwapped
-        let bottom = halves[1].byteSwapped
-        let shift = 8 * (16 - count)
-        if shift >= 64 {
-            low = top &>> (shift - 64)
-        } else if shift == 0 {
-            (low, high) = (bottom, top)
+    /// The words of a key of one to sixteen bytes that are all lower-case ASCII letters and
+    /// digits (its own normal form), or `nil` for any other key. Read with two loads that
+    /// together cover the key, overlapping when it is shorter than twice their width: no byte
+    /// loop and no copy.
+    @inline(__always) init?(plainWord bytes: UnsafeBufferPointer<UInt8>) {
+        let count = bytes.count
+        guard let address = bytes.baseAddress, count > 0, count <= 16 else { return nil }
+        let raw = UnsafeRawPointer(address)
+        // The first and the last bytes of the key, each as a big-endian number (the key's first
+        // byte highest), and the width of each load in bytes.
+        let head: UInt64
+        let tail: UInt64
+        let width: Int
+        if count >= 8 {
+            (head, tail, width) = (
+                raw.loadUnaligned(as: UInt64.self).bigEndian, raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self).bigEndian, 8
+            )
+        } else if count >= 4 {
+            head = UInt64(raw.loadUnaligned(as: UInt32.self).bigEndian)
+            tail = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self).bigEndian)
+            width = 4
+        } else if count >= 2 {
+            head = UInt64(raw.loadUnaligned(as: UInt16.self).bigEndian)
+            tail = UInt64(raw.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self).bigEndian)
+            width = 2
         } else {
-            (low, high) = ((bottom &>> shift) | (top &<< (64 - shift)), top &>> shift)
+            (head, tail, width) = (UInt64(bytes[0]), UInt64(bytes[0]), 1)
+        }
+        // Every byte of the key is in one load or the other (or both).
+        guard Self.isPlain(head, width: width), Self.isPlain(tail, width: width) else { return nil }
+        // The key as a 128-bit number is head shifted above tail (the bytes they share are equal).
+        let shift = 8 * (count - width)
+        if shift == 0 {
+            low = tail
+        } else if shift == 64 {
+            (low, high) = (tail, head)
+        } else {
+            low = tail | (head &<< shift)
+            high = width == 8 ? head &>> (64 - shift) : 0
         }
         self.count = count
+    }
+
+    /// Whether the low `width` bytes of `word` are all lower-case ASCII letters or digits
+    /// (SWAR: one test for all eight bytes; bytes above `width` count as plain).
+    @inline(__always) static func isPlain(_ word: UInt64, width: Int) -> Bool {
+        // Bytes above the load are filled with `a`.
+        let filler: UInt64 = width == 8 ? 0 : 0x6161_6161_6161_6161 &<< (8 * width)
+        let x = word | filler
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // Per byte b (b < 0x80 checked separately): bit 7 of b + (0x80 - lo) is set when b >= lo,
+        // and of b + (0x7f - hi) when b > hi; no carry crosses a byte because b and the
+        // constants are below 0x80.
+        func atLeast(_ lo: UInt8) -> UInt64 { ((x & ~high) &+ (0x0101_0101_0101_0101 &* UInt64(0x80 - lo))) & high }
+        func above(_ hi: UInt8) -> UInt64 { ((x & ~high) &+ (0x0101_0101_0101_0101 &* UInt64(0x7F - hi))) & high }
+        let letter = atLeast(0x61) & ~above(0x7A)
+        let digit = atLeast(0x30) & ~above(0x39)
+        return (letter | digit) & ~(x & high) == high
     }
 
     /// Where the key starts its search in a table of `mask + 1` slots.
