@@ -308,6 +308,32 @@ import Testing
         #expect(ended > 4000)
     }
 
+    /// A URL-valued value that ``ArgumentWalker/isOneURLRun(_:)`` accepts and the plain lane
+    /// clears is, to ``URLFinder``, exactly one URL: the whole value. The walker then skips the
+    /// finder for it.
+    @Test func oneURLRunIsWhatTheFinderReads() throws {
+        let egress = EgressGuard(try PolicyCatalog().load(name: "default").egress)
+        var rng = SeededGenerator(state: 37)
+        let schemes = ["https", "http", "HTTPS", "ws", "ftp", "a+b", "1http", ""]
+        let separators = ["://", "://", "://", ":/", ":", "//", ":\\\\"]
+        let globalHosts = ["example.com", "api.github.com", "cdn.example.net", "Example.ORG"]
+        let hosts = globalHosts + globalHosts + ["a", "127.0.0.1", "localhost", "x.internal", "", ".", "a..b", "é.com", "host_1"]
+        let pieces = ["/", "/", "?q=", "#f", "@", "\"", "'", "<", "`", "%20", "\u{0B}", "\u{7F}", ":8080", "http://", "-", ".", "a", "a", "\t"]
+        var skipped = 0
+        for _ in 0..<20_000 {
+            let text =
+                schemes.randomElement(using: &rng)! + separators.randomElement(using: &rng)! + hosts.randomElement(using: &rng)!
+                + Self.randomText(pieces, maxPieces: 4, &rng)
+            // The walker takes the shortcut only for values without white space.
+            guard !text.utf8.contains(where: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { continue }
+            let oneRun = text.withUTF8Bytes(ArgumentWalker.isOneURLRun)
+            guard oneRun, text.withUTF8Bytes({ egress.isPlainlyClear($0, asWholeValue: true) }) else { continue }
+            skipped += 1
+            #expect(URLFinder.ranges(in: text) == [0..<text.utf8.count], "\(String(reflecting: text))")
+        }
+        #expect(skipped > 500)
+    }
+
     /// `looksLikePath` decides as its definition: not a URL, and opening like a path or holding
     /// a `..` segment (the URL search now runs last, only when it can change the answer).
     @Test func pathShapeMatchesItsDefinition() {

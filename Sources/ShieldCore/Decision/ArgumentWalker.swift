@@ -269,6 +269,13 @@ struct ArgumentWalker {
                 return Finding(rule: "policy.blocked-arg-pattern", reason: "value contains the blocked pattern \(quote(pattern))")
             }
         }
+        // A URL-valued value that is one plain URL and nothing else is clear when its host is:
+        // what the finder below would report and judge, without the finder.
+        if kind == .url || kind == .host, isASCII, hasColon, shape.hasWhitespace == false, Self.isOneURLRun(bytes),
+            engine.egress.isPlainlyClear(bytes, asWholeValue: true)
+        {
+            return nil
+        }
         // URLs anywhere in the text are judged by their host.
         var judgedWholeValue = false
         if !isASCII || hasColon {
@@ -375,6 +382,17 @@ struct ArgumentWalker {
             hasLineFeed = ByteLanes.bits(lineFeeds) != 0
             hasWhitespace = hasLineFeed == true || ByteLanes.bits(blanks) != 0
         }
+    }
+
+    /// Whether ``URLFinder`` reads an ASCII value without white space as at most one URL whose
+    /// run of URL bytes ends where the value does: it has one colon (every URL needs its own),
+    /// and no byte after that colon ends a URL.
+    static func isOneURLRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(UInt8(ascii: ":")), bytes.count) else { return false }
+        let colon = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        let rest = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
+        guard rest.isEmpty || memchr(rest.baseAddress!, Int32(UInt8(ascii: ":")), rest.count) == nil else { return false }
+        return URLFinder.run(bytes, from: colon + 1, quotesTerminate: true).end == bytes.count
     }
 
     /// Judges one URL that ``URLFinder`` found at `range` of `text` (whose bytes are `bytes`).
