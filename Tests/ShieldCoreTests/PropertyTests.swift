@@ -157,6 +157,13 @@ struct SeededGenerator: RandomNumberGenerator {
         let large = DecisionEngine(policy: Fixtures.policies["default"]!, context: Fixtures.context, limits: limits)
         #expect(
             large.evaluate(ToolCall(name: "x", arguments: .object([("a", .string(String(repeating: "a", count: 2000)))]))).rule == "args.too-large")
+        // Keys count against the budget too, plain words included: 101 keys of ten bytes each
+        // go past 1,000 bytes (the last one read crosses it), and 90 stay within.
+        func keys(_ count: Int) -> JSONValue { .object((0..<count).map { (String(format: "key%07d", $0), .bool(true)) }) }
+        let byKeys = large.evaluate(ToolCall(name: "x", arguments: keys(101)))
+        #expect(byKeys.rule == "args.too-large")
+        #expect(byKeys.verdict == .block)
+        #expect(large.evaluate(ToolCall(name: "x", arguments: keys(90))).verdict == .allow)
         var embedded = JSONValue.string("x")
         for _ in 0..<6 { embedded = .string(JSONValue.array([embedded]).jsonText) }
         #expect(Fixtures.engines["default"]!.evaluate(ToolCall(name: "x", arguments: .object([("a", embedded)]))).rule == "args.too-deep")

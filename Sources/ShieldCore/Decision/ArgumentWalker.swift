@@ -119,9 +119,15 @@ struct ArgumentWalker {
                 }
                 let path = members.isEmpty ? -1 : place(frame)
                 for member in members.reversed() {
-                    let (finding, facts) = read(key: member.key)
-                    if let finding {
-                        return located(finding, at: render(path, then: .key(member.key)))
+                    let facts: ArgumentHints.KeyFacts
+                    if let plain = plainKeyFacts(member.key) {
+                        facts = plain
+                    } else {
+                        let (finding, other) = read(key: member.key)
+                        if let finding {
+                            return located(finding, at: render(path, then: .key(member.key)))
+                        }
+                        facts = other
                     }
                     stack.append(
                         Frame(
@@ -134,6 +140,18 @@ struct ArgumentWalker {
     }
 
     // MARK: - Strings
+
+    /// The facts of a key that is a plain word (``ArgumentHints/facts(ofPlainWord:)``), when
+    /// nothing else is to be checked: the policy has no blocked patterns and the key's bytes fit
+    /// the budget. `nil` leaves the key to ``read(key:)``.
+    @inline(__always) private mutating func plainKeyFacts(_ key: String) -> ArgumentHints.KeyFacts? {
+        // A plain word has at most sixteen bytes.
+        guard engine.blockedArgPatterns.isEmpty, scannedBytes <= engine.limits.maxScanBytes - 16,
+            let facts = key.withUTF8Bytes({ keyTables.facts(ofPlainWord: $0) })
+        else { return nil }
+        scannedBytes += key.utf8.count
+        return facts
+    }
 
     /// Checks one key (keys are attacker-controlled text too) and works out what it says about
     /// its values.
