@@ -136,6 +136,8 @@ enum ArgumentHints {
         let suffixes = SuffixSet(urlSuffixes.map { ($0, .url) } + pathSuffixes.map { ($0, .path) })
 
         private init() {
+            // Exact keys' hints need the suffixes, passed in: asking `KeyTables.shared` here
+            // would wait on this very initialization.
             let suffixes = suffixes
             exactFacts = KeyWordTable(
                 exactKeys.allKeys.map { key in

@@ -157,9 +157,9 @@ struct ArgumentWalker {
     /// its values.
     private mutating func read(key: String) -> (Finding?, ArgumentHints.KeyFacts) {
         if let finding = spend(key.utf8.count) { return (finding, .none) }
-        // Most keys are plain lower-case words: read in one load, shorter than any credential,
-        // with no colon for a URL and no byte outside ASCII for hidden text, they hold nothing
-        // ``checkText`` looks for unless the policy has blocked patterns.
+        // Most keys are plain lower-case words: read without a byte loop, shorter than any
+        // credential, with no colon for a URL and no byte outside ASCII for hidden text, they
+        // hold nothing ``checkText`` looks for unless the policy has blocked patterns.
         if let facts = key.withUTF8Bytes({ keyTables.facts(ofPlainWord: $0) }) {
             return (engine.blockedArgPatterns.isEmpty ? nil : checkText(key, kind: .text), facts)
         }
