@@ -107,7 +107,8 @@ if only == "proxy" {
 
 print("mcp-shield decision core benchmark (release build, one thread)")
 
-// Profiling aids: ten paths only (`p`), ten URLs only (`u`), fifty records (`k`), (b) alone (`n`).
+// Profiling aids: ten paths only (`p`), ten URLs only (`u`), fifty records (`k`), (b) alone (`n`),
+// (b)'s arguments visited without any check (`w`).
 let tenPaths = ToolCall(name: "sync", arguments: .object([("paths", .array((0..<10).map { JSONValue.string("data/dir\($0)/file\($0).json") }))]))
 let tenURLs = ToolCall(name: "sync", arguments: .object((0..<10).map { ("url\($0)", JSONValue.string("https://host\($0).example.com/a/b?c=\($0)")) }))
 // Fifty records with the same three keys (`k`): keys repeat across an array's objects.
@@ -124,6 +125,29 @@ let records = ToolCall(
     ]))
 if only == "k" { report("fifty records", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(records) }) }
 if only == "p" { report("ten paths", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenPaths) }) }
+if only == "w" {
+    // The floor that the argument representation sets: visiting (b)'s keys and values (each
+    // string's bytes borrowed once) and nothing else.
+    func visit(_ value: JSONValue, _ total: inout Int) {
+        switch value {
+        case .string(let text): total &+= text.utf8.withContiguousStorageIfAvailable { $0.count &+ Int($0.first ?? 0) } ?? 0
+        case .array(let elements): for element in elements { visit(element, &total) }
+        case .object(let members):
+            for member in members {
+                total &+= member.key.utf8.count
+                visit(member.value, &total)
+            }
+        default: break
+        }
+    }
+    report(
+        "(b) visited, nothing checked",
+        measure(iterations: 100_000, warmup: 10_000) {
+            var total = 0
+            visit(nested.arguments, &total)
+            return total == 42 ? .block(Finding(rule: "", reason: "")) : .allow
+        })
+}
 if only == "n" { report("(b) alone", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(nested) }) }
 if only == "u" { report("ten URLs", measure(iterations: 100_000, warmup: 10_000) { engine.evaluate(tenURLs) }) }
 if selected("a") {
