@@ -157,14 +157,10 @@ struct ArgumentWalker {
     /// its values.
     private mutating func read(key: String) -> (Finding?, ArgumentHints.KeyFacts) {
         if let finding = spend(key.utf8.count) { return (finding, .none) }
-        // Most keys are plain lower-case words: read without a byte loop, shorter than any
-        // credential, with no colon for a URL and no byte outside ASCII for hidden text, they
-        // hold nothing ``checkText`` looks for unless the policy has blocked patterns.
-        if let facts = key.withUTF8Bytes({ keyTables.facts(ofPlainWord: $0) }) {
-            return (engine.blockedArgPatterns.isEmpty ? nil : checkText(key, kind: .text), facts)
-        }
         let facts = keyFacts(for: key)
-        // Other short ASCII keys without a colon are as plain to ``checkText``.
+        // Short ASCII keys without a colon (most keys): shorter than any credential, with no
+        // colon for a URL and no byte outside ASCII for hidden text, they hold nothing
+        // ``checkText`` looks for unless the policy has blocked patterns.
         let plain =
             engine.blockedArgPatterns.isEmpty
             && key.withUTF8Bytes { bytes in

@@ -157,8 +157,4 @@ enum URLFinder {
     /// `'`); a test checks both against that list.
     private static let unquotedTerminatorsBelow64: UInt64 = 0x5000_0001_FFFF_D9FF
     private static let terminatorsBelow64: UInt64 = 0x5000_0085_FFFF_D9FF
-
-    static func isAuthorityEnd(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-    }
 }
